@@ -1,0 +1,1 @@
+"""fakeipfs: an in-process emulator of an IPFS (kubo) node."""

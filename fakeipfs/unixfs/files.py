@@ -1,0 +1,75 @@
+"""Input trees for ``add``: the Python counterpart of boxo ``files.Node``.
+
+A request to ``add`` is a list of top-level entries, each a :class:`File`, :class:`Symlink` or
+:class:`Directory`. The CLI builds them from the file system (:func:`from_path`, as boxo
+``files.NewSerialFile`` does); the RPC layer builds them from multipart parts.
+"""
+from __future__ import annotations
+
+import io
+import os
+import stat
+from dataclasses import dataclass, field
+from typing import BinaryIO, Callable, Optional, Union
+
+Mtime = tuple[int, int]  # (seconds, nanoseconds)
+
+
+@dataclass
+class File:
+    name: str
+    open: Callable[[], BinaryIO]
+    mode: int = 0  # unix permission bits (st_mode & 0o7777), 0 = unknown
+    mtime: Optional[Mtime] = None
+
+    @classmethod
+    def from_bytes(cls, name: str, data: bytes) -> "File":
+        return cls(name, lambda: io.BytesIO(data))
+
+
+@dataclass
+class Symlink:
+    name: str
+    target: str
+    mode: int = 0
+    mtime: Optional[Mtime] = None
+
+
+@dataclass
+class Directory:
+    name: str
+    entries: list["Entry"] = field(default_factory=list)
+    mode: int = 0
+    mtime: Optional[Mtime] = None
+
+
+Entry = Union[File, Symlink, Directory]
+
+
+def _stat_meta(st: os.stat_result) -> tuple[int, Mtime]:
+    return stat.S_IMODE(st.st_mode), (int(st.st_mtime_ns // 1_000_000_000), st.st_mtime_ns % 1_000_000_000)
+
+
+def from_path(path: "str | os.PathLike[str]", *, recursive: bool = False, hidden: bool = False,
+              dereference: bool = False, name: Optional[str] = None) -> Entry:
+    """Read ``path`` as ``ipfs add`` does (boxo files/serialfile.go): directory entries in
+    name order, dot-files skipped unless ``hidden``, symlinks kept as symlinks unless
+    ``dereference``. A directory without ``recursive`` is kubo's
+    "cannot add directory without -r" (raised by the caller, which knows the CLI wording)."""
+    path = os.fspath(path)
+    st = os.stat(path) if dereference else os.lstat(path)
+    entry_name = name if name is not None else os.path.basename(os.path.normpath(path))
+    mode, mtime = _stat_meta(st)
+    if stat.S_ISLNK(st.st_mode):
+        return Symlink(entry_name, os.readlink(path), mode, mtime)
+    if stat.S_ISDIR(st.st_mode):
+        if not recursive:
+            raise IsADirectoryError(path)
+        entries: list[Entry] = []
+        for child in sorted(os.listdir(path)):
+            if not hidden and child.startswith("."):
+                continue
+            entries.append(from_path(os.path.join(path, child), recursive=True, hidden=hidden,
+                                     dereference=dereference, name=child))
+        return Directory(entry_name, entries, mode, mtime)
+    return File(entry_name, lambda: open(path, "rb"), mode, mtime)
