@@ -127,3 +127,239 @@ def err_path_not_pinned(path: str) -> str:
 
 def err_invalid_pin_type(kind: str) -> str:
     return f"invalid type '{kind}', must be one of {{direct, indirect, recursive, all}}"
+
+
+# codecs
+#
+# Decoding errors of fakeipfs.codecs (dag-cbor, dag-json, CAR), worded as the Go libraries kubo links
+# word them. Go wraps some of them more than once (go-cid ``Cast`` wraps ``CidFromBytes``' own
+# ``invalid cid: ...``), and these helpers keep that. Messages marked "fakeipfs" have no Go
+# counterpart: Go accepts that input, but it cannot be represented in fakeipfs' value model.
+
+
+def _go_quote(text: str) -> str:
+    """Go's ``strconv.Quote`` (``%q``): printable runes kept, the rest escaped."""
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch in "\a\b\f\n\r\t\v":
+            out.append({"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}[ch])
+        elif ch == " " or ch.isprintable():
+            out.append(ch)
+        elif code < 0x80:
+            out.append(f"\\x{code:02x}")
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    out.append('"')
+    return "".join(out)
+
+
+# Go's io package, as the decoders return it unwrapped
+ERR_EOF = "EOF"  # io.EOF
+ERR_UNEXPECTED_EOF = "unexpected EOF"  # io.ErrUnexpectedEOF
+
+# go-ipld-prime codec/dagcbor/unmarshal.go
+ERR_INVALID_MULTIBASE = "invalid multibase on IPLD link"
+ERR_ALLOCATION_BUDGET = "message structure demanded too many resources to process"
+ERR_DECODE_DEPTH = "message structure exceeded maximum nesting depth"  # also codec/dagjson
+ERR_CBOR_TRAILING = "unexpected content after end of cbor object"
+
+
+def err_unexpected_map_key(token: str) -> str:
+    """go-ipld-prime dagcbor/dagjson unmarshal: a map key that is not a string.
+
+    ``token`` is refmt's ``tok.TokenType.String()``: ``uint``, ``int``, ``bytes``, ``bool``,
+    ``float``, ``null``, ``map open``, ``array open``.
+    """
+    return f"unexpected {token} token while expecting map key"
+
+
+def err_duplicate_map_key(key: str) -> str:
+    """go-ipld-prime codec/dagcbor/unmarshal.go (strict decode, v0.24+): ``duplicate map key %q``."""
+    return f"duplicate map key {_go_quote(key)}"
+
+
+def err_unhandled_cbor_tag(tag: int) -> str:
+    """go-ipld-prime codec/dagcbor/unmarshal.go: ``unhandled cbor tag %d``."""
+    return f"unhandled cbor tag {tag}"
+
+
+# polydawn/refmt cbor (v0.90: cbor/errors.go, cborDecoder.go, cborDecoderTerminals.go)
+ERR_CBOR_INDEFINITE = "cbor: indefinite-length encoding rejected"
+ERR_CBOR_NON_MINIMAL = "cbor: integer not minimally encoded"
+ERR_CBOR_NAN = "cbor: NaN float value rejected"
+ERR_CBOR_INFINITY = "cbor: infinite float value rejected"
+ERR_CBOR_NEGINT_RANGE = "cbor: negative integer out of rage of int64 type"  # sic, refmt's typo
+ERR_CBOR_LENGTH_RANGE = "cbor: positive integer is out of length"
+ERR_CBOR_MULTIPLE_TAGS = "unsupported multiple tags on a single data item"
+
+
+def err_cbor_invalid_major_byte(byte: int) -> str:
+    """refmt cbor/cborDecoder.go: a reserved or unassigned initial byte (``0x%x``)."""
+    return f"Invalid majorByte: 0x{byte:x}"
+
+
+def err_cbor_invalid_descriptor(byte: int) -> str:
+    """refmt cbor/cborDecoderTerminals.go ``decodeUint``: additional info 28..31 (``%v``)."""
+    return f"decodeUint: Invalid descriptor: {byte}"
+
+
+def err_cbor_oversized(kind: str, length: int) -> str:
+    """refmt cbor/cborDecoderTerminals.go: ``kind`` is ``byte`` or ``string``; limit 32MiB."""
+    return f"cbor: decoding rejected oversized {kind} field: {length} is too large"
+
+
+# fakeipfs: input Go accepts but the value model cannot hold
+ERR_CBOR_INVALID_UTF8 = "fakeipfs: dag-cbor text string is not valid UTF-8"
+ERR_CBOR_LINK_NOT_BYTES = "fakeipfs: cbor tag 42 must wrap a byte string"
+ERR_JSON_INVALID_LITERAL = "fakeipfs: invalid json literal (expected true, false or null)"
+
+
+def err_unsupported_cid(detail: str) -> str:
+    """A CID go-cid accepts but py-multiformats cannot represent (unregistered codec or hash)."""
+    return f"fakeipfs: unsupported cid: {detail}"
+
+
+# multiformats/go-varint varint.go
+ERR_VARINT_OVERFLOW = "varints larger than uint63 not supported"
+ERR_VARINT_UNDERFLOW = "varints malformed, could not reach the end"
+ERR_VARINT_NOT_MINIMAL = "varint not minimally encoded"
+
+# multiformats/go-multihash multihash.go, core/magic.go, sum.go
+ERR_MH_TOO_SHORT = "multihash too short. must be >= 2 bytes"
+ERR_MH_DIGEST_TOO_LONG = "digest too long, supporting only <= 2^31-1"
+ERR_MH_LENGTH_BEYOND_BUFFER = "length greater than remaining number of bytes in buffer"
+ERR_MH_LEN_TOO_LARGE = "requested length was too large for digest"
+ERR_INVALID_MULTIHASH = "input isn't valid multihash"
+
+
+def err_mh_unknown_code(code: int) -> str:
+    """go-multihash core/registry.go ``GetVariableHasher``."""
+    return f"unknown multihash code {code} (0x{code:x}): no such hash registered"
+
+
+def err_mh_inconsistent_length(digest_length: int, found: int) -> str:
+    """go-multihash ``ErrInconsistentLen`` (``Cast`` of a buffer longer or shorter than its multihash)."""
+    return f"multihash length inconsistent: expected {digest_length}; got {found}"
+
+
+def err_mh_identity_length(length: int, data_length: int) -> str:
+    """go-multihash sum.go: an identity multihash whose length is not the data's."""
+    return f"the length of the identity hash ({length}) must be equal to the length of the data ({data_length})"
+
+
+# ipfs/go-cid cid.go
+ERR_CID_TOO_SHORT = "cid too short"
+ERR_CID_V0_TOO_SHORT = "not enough bytes for cid v0"
+ERR_CID_TRAILING = "trailing bytes in data buffer passed to cid Cast"
+ERR_MULTIBASE_UNSUPPORTED = "selected encoding not supported"  # go-multibase ErrUnsupportedEncoding
+
+
+def err_invalid_cid(reason: str) -> str:
+    """go-cid ``ErrInvalidCid``: ``invalid cid: <reason>``."""
+    return f"invalid cid: {reason}"
+
+
+def err_cid_version(version: int) -> str:
+    """go-cid ``CidFromBytes``: the version varint is not 1 (and the bytes are no CIDv0)."""
+    return f"expected 1 as the cid version number, got: {version}"
+
+
+def err_cidv0_hash(code: int, length: int) -> str:
+    """go-cid ``tryNewCidV0``: a ``Qm...`` string whose multihash is not sha2-256/32."""
+    return f"invalid hash for cidv0 {code}-{length}"
+
+
+# go-ipld-prime codec/dagjson, datamodel/errors.go, node/basicnode/int.go
+ERR_JSON_TRAILING = "unexpected content after end of json object"
+ERR_UINT_OUT_OF_INT64 = "unsigned integer out of range of int64 type"
+
+
+def err_repeated_map_key(key: str) -> str:
+    """go-ipld-prime datamodel ``ErrRepeatedMapKey``: ``cannot repeat map key %q``."""
+    return f"cannot repeat map key {_go_quote(key)}"
+
+
+def err_json_unsupported_value(text: str) -> str:
+    """refmt json/jsonEncoderTerminals.go ``emitFloat``: NaN and infinities (``FormatFloat 'g'``)."""
+    return f"unsupported value: {text}"
+
+
+# polydawn/refmt json/jsonDecoder.go, jsonDecoderTerminals.go (bytes shown as ``0x%x`` or a name)
+def err_json_unprintable(byte: int) -> str:
+    return f"invalid unprintable byte in string literal: 0x{byte:x}"
+
+
+def err_json_escape(byte: int) -> str:
+    return f"invalid byte in string escape sequence: 0x{byte:x}"
+
+
+def err_json_escape_u(byte: int) -> str:
+    return f"invalid byte in \\u hexadecimal character escape: 0x{byte:x}"
+
+
+def err_json_numeric(byte: int) -> str:
+    return f"invalid byte in numeric literal: 0x{byte:x}"
+
+
+def err_json_decimal(byte: int) -> str:
+    return f"invalid byte after decimal in numeric literal: 0x{byte:x}"
+
+
+def err_json_exponent(byte: int) -> str:
+    return f"invalid byte in exponent of numeric literal: 0x{byte:x}"
+
+
+def err_json_after_array_value(got: str) -> str:
+    return f"expected comma or array close after array value; got {got}"
+
+
+def err_json_after_map_value(got: str) -> str:
+    return f"expected comma or map close after map value; got {got}"
+
+
+def err_json_expected_colon(got: str) -> str:
+    return f"expected colon after map key; got {got}"
+
+
+def err_json_start_of(what: str, got: str) -> str:
+    """``what`` is ``value`` or ``key``."""
+    return f"invalid char while expecting start of {what}: {got}"
+
+
+def err_parse_int_range(text: str) -> str:
+    """Go ``strconv.ParseInt`` range error, as refmt returns it for an integer beyond int64."""
+    return f'strconv.ParseInt: parsing "{text}": value out of range'
+
+
+def err_parse_float(text: str, reason: str) -> str:
+    """Go ``strconv.ParseFloat`` error; ``reason`` is ``value out of range`` or ``invalid syntax``."""
+    return f'strconv.ParseFloat: parsing "{text}": {reason}'
+
+
+def err_base64(offset: int) -> str:
+    """Go ``encoding/base64.CorruptInputError``."""
+    return f"illegal base64 data at input byte {offset}"
+
+
+# ipld/go-car v2 internal/carv1/car.go, internal/carv1/util/util.go, block_reader.go
+ERR_CAR_HEADER_TOO_LARGE = "invalid header data, length of read beyond allowable maximum"
+ERR_CAR_SECTION_TOO_LARGE = "invalid section data, length of read beyond allowable maximum"
+ERR_CARV2_UNSUPPORTED = "fakeipfs: CARv2 is not supported (CARv1 only)"
+
+
+def err_car_invalid_header(reason: str) -> str:
+    return f"invalid header: {reason}"
+
+
+def err_car_version(version: int) -> str:
+    return f"invalid car version: {version}"
+
+
+def err_car_mismatch(expected: str, got: str) -> str:
+    """go-car v2 block_reader.go ``Next``: the block's bytes do not hash to its CID."""
+    return f"mismatch in content integrity, expected: {expected}, got: {got}"

@@ -5,11 +5,11 @@ import hashlib
 import io
 import json
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 
-from fakeipfs.unixfs.files import Directory, Entry, File
+from fakeipfs.unixfs.files import Directory, File
 from fakeipfs.unixfs.options import AddOptions
 
 VECTORS = Path(__file__).parent / "vectors"

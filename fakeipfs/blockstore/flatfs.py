@@ -1,0 +1,99 @@
+"""On-disk blockstore laid out like kubo's flatfs (``blocks/`` in the repo).
+
+kubo's default datastore spec (kubo config/init.go ``flatfsSpec``) is
+``/repo/flatfs/shard/v1/next-to-last/2``: each block is ``blocks/<XY>/<KEY>.data`` where KEY is
+the multihash in upper-case unpadded base32 (go-ds-flatfs via ``dshelp.MultihashToDsKey``) and
+XY its next-to-last two characters. Writes go to a temporary file that is renamed into place,
+so a crash never leaves a partial block (go-ds-flatfs does the same).
+"""
+from __future__ import annotations
+
+import base64
+import os
+import tempfile
+import threading
+from typing import Iterator
+
+from . import Blockstore
+
+SHARDING = "/repo/flatfs/shard/v1/next-to-last/2\n"
+
+
+def _key_name(key: bytes) -> str:
+    return base64.b32encode(key).decode().rstrip("=")
+
+
+class FlatfsBlockstore(Blockstore):
+    def __init__(self, path: "str | os.PathLike[str]", *, sync: bool = False) -> None:
+        self.path = os.fspath(path)
+        self.sync = sync
+        self._lock = threading.Lock()
+        os.makedirs(self.path, exist_ok=True)
+        marker = os.path.join(self.path, "SHARDING")
+        if not os.path.exists(marker):
+            self._atomic_write(marker, SHARDING.encode())
+
+    def _file(self, key: bytes) -> str:
+        name = _key_name(key)
+        shard = name[-3:-1] if len(name) >= 3 else "_" + name[-2:-1]
+        return os.path.join(self.path, shard, name + ".data")
+
+    def _atomic_write(self, path: str, data: bytes) -> None:
+        directory = os.path.dirname(path)
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".put-", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                if self.sync:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+
+    def _put(self, key: bytes, data: bytes) -> None:
+        path = self._file(key)
+        if os.path.exists(path):
+            return
+        self._atomic_write(path, bytes(data))
+
+    def _get(self, key: bytes) -> "bytes | None":
+        try:
+            with open(self._file(key), "rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            return None
+
+    def _size(self, key: bytes) -> "int | None":
+        try:
+            return os.stat(self._file(key)).st_size
+        except FileNotFoundError:
+            return None
+
+    def _delete(self, key: bytes) -> bool:
+        try:
+            os.unlink(self._file(key))
+            return True
+        except FileNotFoundError:
+            return False
+
+    def _keys(self) -> Iterator[bytes]:
+        out = []
+        for shard in sorted(os.listdir(self.path)):
+            shard_dir = os.path.join(self.path, shard)
+            if not os.path.isdir(shard_dir):
+                continue
+            for name in os.listdir(shard_dir):
+                if not name.endswith(".data") or name.startswith("."):
+                    continue
+                stem = name[:-5]
+                try:
+                    out.append(base64.b32decode(stem + "=" * (-len(stem) % 8)))
+                except ValueError:
+                    continue
+        return iter(out)

@@ -1,0 +1,131 @@
+"""Content paths and their resolution: boxo ``path/path.go``, ``path/resolver/resolver.go``,
+kubo ``core/commands/cmdutils.PathOrCidPath``.
+
+A path is ``/ipfs/<cid>[/seg...]``, ``/ipld/<cid>[...]``, an ``ipfs://`` URI, or a bare
+``<cid>[/seg...]`` (tried as ``/ipfs/`` + it). Segments are followed through dag-pb link names
+(HAMT shards included) and through dag-cbor/dag-json map keys and list indices.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from multiformats import CID, multibase
+
+from .errors import InvalidArgument, NotFound, err_invalid_path, err_no_link
+
+ERR_INSUFFICIENT = "path does not have enough components"
+ERR_UNKNOWN_NAMESPACE = "unknown namespace"
+
+
+@dataclass(frozen=True)
+class ContentPath:
+    namespace: str
+    root: CID
+    segments: tuple[str, ...]
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _decode_cid(text: str) -> CID:
+    """go-cid ``Decode`` with its error wording (``ErrInvalidCid`` prefix "invalid cid: ")."""
+    if len(text) < 2:
+        raise ValueError("invalid cid: cid too short")
+    if len(text) == 46 and text.startswith("Qm"):
+        try:
+            return CID.decode(text)
+        except Exception as exc:
+            raise ValueError(f"invalid cid: {exc}") from None
+    try:
+        multibase.from_str(text)
+    except Exception:
+        raise ValueError("invalid cid: selected encoding not supported") from None
+    try:
+        return CID.decode(text)
+    except Exception as exc:
+        raise ValueError(f"invalid cid: {exc}") from None
+
+
+def _new_path(text: str) -> ContentPath:
+    """boxo ``path.NewPath``."""
+    segments = [s for s in text.split("/") if s != ""] if text.startswith("/") else []
+    raw = text.strip("/").split("/") if text.startswith("/") else []
+    if not text.startswith("/") or len(raw) < 2 or raw[1] == "":
+        raise InvalidArgument(err_invalid_path(text, ERR_INSUFFICIENT))
+    namespace = raw[0]
+    if namespace in ("ipfs", "ipld"):
+        try:
+            root = _decode_cid(raw[1])
+        except ValueError as exc:
+            raise InvalidArgument(err_invalid_path(text, str(exc))) from None
+        return ContentPath(namespace, root, tuple(segments[2:]), "/" + "/".join(segments))
+    if namespace == "ipns":
+        raise InvalidArgument(err_invalid_path(text, "ipns paths are not supported offline by fakeipfs"))
+    raise InvalidArgument(err_invalid_path(text, f'{ERR_UNKNOWN_NAMESPACE}: "{namespace}"'))
+
+
+def parse(text: str) -> ContentPath:
+    """``PathOrCidPath``: a content path or URI, else ``/ipfs/`` + text; errors are the first try's."""
+    normalized = text
+    for ns in ("ipfs", "ipns", "ipld"):
+        if text[: len(ns) + 1].lower() == ns + ":":
+            normalized = "/" + ns + "/" + text[len(ns) + 1:].removeprefix("//")
+            break
+    try:
+        return _new_path(normalized)
+    except InvalidArgument as first:
+        try:
+            return _new_path("/ipfs/" + text)
+        except InvalidArgument:
+            raise first from None
+
+
+Getter = Callable[[CID], bytes]
+
+
+def resolve(path: "ContentPath | str", get: Getter) -> tuple[CID, tuple[str, ...]]:
+    """Follow ``path`` to its last node: returns that node's CID and any remainder inside a
+    dag-cbor node (kubo ``ResolveToLastNode``). Missing links raise kubo's wording."""
+    from .codecs import dagpb, unixfs_pb
+    p = parse(path) if isinstance(path, str) else path
+    current = p.root
+    segments = list(p.segments)
+    while segments:
+        codec = current.codec.code
+        if codec == dagpb.CODEC:
+            node = dagpb.decode(get(current))
+            name = segments.pop(0)
+            link = next((l for l in node.links if l.name == name), None)
+            if link is None and node.data is not None:
+                try:
+                    fs = unixfs_pb.decode(node.data)
+                except Exception:
+                    fs = None
+                if fs is not None and fs.type == unixfs_pb.DataType.HAMTShard:
+                    from .unixfs import hamt
+                    link = hamt.lookup(get, get(current), name)
+            if link is None:
+                raise NotFound(err_no_link(name, str(current)))
+            current = link.cid
+        elif codec in (0x71, 0x0129):
+            from .codecs import dagcbor, dagjson
+            value = (dagcbor if codec == 0x71 else dagjson).decode(get(current))
+            inside: list[str] = []
+            while segments and not isinstance(value, CID):
+                seg = segments.pop(0)
+                if isinstance(value, dict) and seg in value:
+                    value = value[seg]
+                elif isinstance(value, list) and seg.isdigit() and int(seg) < len(value):
+                    value = value[int(seg)]
+                else:
+                    raise NotFound(f"no link named {seg!r} under {current}")
+                inside.append(seg)
+            if isinstance(value, CID):
+                current = value
+                continue
+            return current, tuple(inside)
+        else:
+            raise NotFound(f"cannot resolve {'/'.join(segments)!r} through a {current.codec.name} node")
+    return current, ()
