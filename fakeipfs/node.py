@@ -19,6 +19,7 @@ from . import errors
 from .blockstore import Blockstore, FlatfsBlockstore, MemoryBlockstore
 from .errors import InvalidArgument, IPFSError, NotFound, PinError
 from .hashing import CidBuilder, get_hasher
+from .objects import ObjectCommands
 from .path import ContentPath, parse as parse_path, resolve as resolve_path
 from .pins import Pinner
 from .unixfs import exporter, tar
@@ -46,7 +47,7 @@ class _Staging:
             store.put_parts(cid, parts)
 
 
-class Node:
+class Node(ObjectCommands):
     """An emulated kubo node.
 
     ``Node()`` keeps everything in memory; ``Node(repo=path)`` keeps blocks in a flatfs
