@@ -302,18 +302,6 @@ def err_json_escape_u(byte: int) -> str:
     return f"invalid byte in \\u hexadecimal character escape: 0x{byte:x}"
 
 
-def err_json_numeric(byte: int) -> str:
-    return f"invalid byte in numeric literal: 0x{byte:x}"
-
-
-def err_json_decimal(byte: int) -> str:
-    return f"invalid byte after decimal in numeric literal: 0x{byte:x}"
-
-
-def err_json_exponent(byte: int) -> str:
-    return f"invalid byte in exponent of numeric literal: 0x{byte:x}"
-
-
 def err_json_after_array_value(got: str) -> str:
     return f"expected comma or array close after array value; got {got}"
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Optional
 
-from multiformats import CID, multicodec, multihash
+from multiformats import CID, multibase, multicodec, multihash, varint
 
 from .errors import InvalidArgument, err_unrecognized_hash
 
@@ -75,26 +76,31 @@ def _hashlib_digest(name: str) -> Optional[Callable[[list], bytes]]:
     return digest
 
 
-@dataclass(frozen=True)
 class Hasher:
     """One multihash function: ``name``, multicodec ``code``, and a digest over byte parts."""
 
-    name: str
-    code: int
-    _digest: Callable[[list], bytes]
+    __slots__ = ("name", "code", "_digest", "_prefixes", "multihash_object")
+
+    def __init__(self, name: str, code: int, digest: Callable[[list], bytes]) -> None:
+        self.name = name
+        self.code = code
+        self._digest = digest
+        self._prefixes: dict[int, bytes] = {}
+        self.multihash_object = multihash.get(name)
 
     def multihash(self, *parts: bytes | memoryview) -> bytes:
         """The multihash (code, length, digest) of the concatenation of ``parts``."""
         if self.code == IDENTITY:
             raw = b"".join(parts)
-            return b"\x00" + multicodec_varint(len(raw)) + raw
+            return b"\x00" + varint.encode(len(raw)) + raw
         digest = self._digest(list(parts))
-        return multicodec_varint(self.code) + multicodec_varint(len(digest)) + digest
+        prefix = self._prefixes.get(len(digest))
+        if prefix is None:
+            prefix = self._prefixes[len(digest)] = varint.encode(self.code) + varint.encode(len(digest))
+        return prefix + digest
 
-
-def multicodec_varint(n: int) -> bytes:
-    from multiformats import varint
-    return varint.encode(n)
+    def __repr__(self) -> str:
+        return f"Hasher({self.name!r})"
 
 
 _cache: dict[str, Hasher] = {}
@@ -147,15 +153,36 @@ class CidBuilder:
     inline_limit: Optional[int] = None
 
     def cid(self, codec: int, *parts: bytes | memoryview) -> CID:
-        size = sum(len(p) for p in parts)
-        if self.inline_limit is not None and size <= self.inline_limit:
+        if self.inline_limit is not None and sum(len(p) for p in parts) <= self.inline_limit:
             raw = b"".join(parts)
-            return CID("base32", 1, codec, b"\x00" + multicodec_varint(len(raw)) + raw)
+            return make_cid(1, codec, _IDENTITY_MH, b"\x00" + varint.encode(len(raw)) + raw)
         mh = self.hasher.multihash(*parts)
-        if self.version == 0 and codec == DAG_PB:
-            return CID("base58btc", 0, DAG_PB, mh)
-        return CID("base32", 1, codec, mh)
+        version = 0 if self.version == 0 and codec == DAG_PB else 1
+        return make_cid(version, codec, self.hasher.multihash_object, mh)
 
     def raw_leaf(self) -> "CidBuilder":
         """``NewRawNodeWPrefix`` forces CIDv1 for raw leaves, keeping hash and inlining."""
         return CidBuilder(1, self.hasher, self.inline_limit)
+
+
+_BASE58 = multibase.get("base58btc")
+_BASE32 = multibase.get("base32")
+_IDENTITY_MH = multihash.get("identity")
+
+
+@lru_cache(maxsize=None)
+def _codec(code: int) -> multicodec.Multicodec:
+    return multicodec.get(code=code)
+
+
+def make_cid(version: int, codec: int, hashfun: multihash.Multihash, mh: bytes) -> CID:
+    """A CID from parts the importer has already validated.
+
+    ``CID(...)`` re-validates every argument through ``typing_validation`` (about 0.3 ms a
+    CID, more than hashing a 256 KiB chunk); this uses multiformats' own internal constructor,
+    falling back to the public one if a future version drops it."""
+    base = _BASE58 if version == 0 else _BASE32
+    new_instance = getattr(CID, "_new_instance", None)
+    if new_instance is None:  # pragma: no cover - depends on the multiformats version
+        return CID(base, version, _codec(codec), mh)
+    return new_instance(CID, base, version, _codec(codec), hashfun, mh)

@@ -32,19 +32,25 @@ from .versions import DEFAULT_KUBO_VERSION, KuboVersion
 Source = Union[bytes, str, "os.PathLike[str]", BinaryIO, Entry]
 
 
-class _Staging:
-    """Collects an import's blocks and commits them to the blockstore only when the import
-    succeeds, so a failed ``add`` leaves nothing half-added."""
+class _Journal:
+    """Writes an import's blocks straight to the blockstore, remembering which were new, so
+    that a failed ``add`` can remove them again: nothing is left half-added."""
 
-    def __init__(self) -> None:
-        self.blocks: dict[bytes, tuple[CID, tuple[bytes, ...]]] = {}
+    def __init__(self, store: Blockstore) -> None:
+        self.store = store
+        self.added: list[CID] = []
+        self._lock = threading.Lock()
 
     def put_parts(self, cid: CID, parts: tuple[bytes, ...]) -> None:
-        self.blocks.setdefault(bytes(cid.digest), (cid, parts))
+        if self.store.has(cid):
+            return
+        self.store.put_parts(cid, parts)
+        with self._lock:
+            self.added.append(cid)
 
-    def commit(self, store: Blockstore) -> None:
-        for cid, parts in self.blocks.values():
-            store.put_parts(cid, parts)
+    def rollback(self) -> None:
+        for cid in self.added:
+            self.store.delete(cid)
 
 
 class Node(ObjectCommands):
@@ -120,16 +126,19 @@ class Node(ObjectCommands):
         opts = AddOptions(**options)
         settings = opts.resolve()
         entries = self._entries(sources, recursive, opts.hidden)
-        staging = _Staging() if not settings.only_hash else None
-        importer = Importer(settings, staging or NullSink(), on_event,
+        journal = _Journal(self.blockstore) if not settings.only_hash else None
+        importer = Importer(settings, journal or NullSink(), on_event,
                             sharding_enabled=self.sharding_enabled)
-        roots = importer.add(entries)
-        if staging is not None:
+        try:
+            roots = importer.add(entries)
+        except BaseException:
+            if journal is not None:
+                journal.rollback()
+            raise
+        if journal is not None and settings.pin:
             with self._lock:
-                staging.commit(self.blockstore)
-                if settings.pin:
-                    for root in roots:
-                        self.pins.pin(root.cid, True)
+                for root in roots:
+                    self.pins.pin(root.cid, True)
         return importer.events
 
     def add_bytes(self, data: bytes, **options) -> AddEvent:
@@ -152,7 +161,7 @@ class Node(ObjectCommands):
             raise IPFSError(errors.ERR_IS_DIR)
         if length == 0:
             return iter(())
-        return exporter.cat(self._get, cid, offset, length)
+        return exporter.cat(self._get, cid, offset, length, self.blockstore.get_parts)
 
     def cat(self, path: "str | CID", offset: int = 0, length: Optional[int] = None) -> bytes:
         return b"".join(self.cat_stream(path, offset, length))

@@ -60,6 +60,11 @@ class Blockstore(ABC):
         if self._size(key) is None:
             self._put(key, parts[0] if len(parts) == 1 else b"".join(parts))
 
+    def get_parts(self, cid: CID) -> tuple[bytes, ...]:
+        """The block as the parts it was stored from (one part unless the backend kept them
+        apart); lets readers use a leaf's data without joining it to its framing."""
+        return (self.get(cid),)
+
     def get(self, cid: CID) -> bytes:
         """The block's bytes; a missing block is kubo's offline "not found locally" error."""
         inline = identity_bytes(cid)

@@ -12,9 +12,11 @@ import base64
 import os
 import tempfile
 import threading
-from typing import Iterator
+from typing import Iterator, Sequence
 
-from . import Blockstore
+from multiformats import CID
+
+from . import IDENTITY, Blockstore
 
 SHARDING = "/repo/flatfs/shard/v1/next-to-last/2\n"
 
@@ -38,13 +40,16 @@ class FlatfsBlockstore(Blockstore):
         shard = name[-3:-1] if len(name) >= 3 else "_" + name[-2:-1]
         return os.path.join(self.path, shard, name + ".data")
 
-    def _atomic_write(self, path: str, data: bytes) -> None:
+    def _atomic_write(self, path: str, data: "bytes | Sequence[bytes]") -> None:
         directory = os.path.dirname(path)
         os.makedirs(directory, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".put-", dir=directory)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                if isinstance(data, (bytes, bytearray, memoryview)):
+                    handle.write(data)
+                else:
+                    handle.writelines(data)
                 if self.sync:
                     handle.flush()
                     os.fsync(handle.fileno())
@@ -61,6 +66,14 @@ class FlatfsBlockstore(Blockstore):
         if os.path.exists(path):
             return
         self._atomic_write(path, bytes(data))
+
+    def put_parts(self, cid: CID, parts: Sequence[bytes]) -> None:
+        """Write a block from its parts without joining them first."""
+        if cid.hashfun.code == IDENTITY:
+            return
+        path = self._file(bytes(cid.digest))
+        if not os.path.exists(path):
+            self._atomic_write(path, parts)
 
     def _get(self, key: bytes) -> "bytes | None":
         try:

@@ -2,26 +2,47 @@
 from __future__ import annotations
 
 import threading
-from typing import Iterator
+from typing import Iterator, Sequence
 
-from . import Blockstore
+from multiformats import CID
+
+from . import IDENTITY, Blockstore
 
 
 class MemoryBlockstore(Blockstore):
+    """Blocks in a dict. A block given as parts (an importer leaf: framing, data, framing) is
+    kept as those parts, so adding never copies file data; it is joined only when read whole."""
+
     def __init__(self) -> None:
-        self._blocks: dict[bytes, bytes] = {}
+        self._blocks: dict[bytes, "bytes | tuple[bytes, ...]"] = {}
         self._lock = threading.Lock()
 
     def _put(self, key: bytes, data: bytes) -> None:
         with self._lock:
             self._blocks[key] = bytes(data)
 
+    def put_parts(self, cid: CID, parts: Sequence[bytes]) -> None:
+        if cid.hashfun.code == IDENTITY:
+            return
+        value = bytes(parts[0]) if len(parts) == 1 else tuple(bytes(p) for p in parts)
+        with self._lock:
+            self._blocks.setdefault(bytes(cid.digest), value)
+
+    def get_parts(self, cid: CID) -> tuple[bytes, ...]:
+        value = self._blocks.get(bytes(cid.digest))
+        if isinstance(value, tuple):
+            return value
+        return (self.get(cid),)
+
     def _get(self, key: bytes) -> "bytes | None":
-        return self._blocks.get(key)
+        value = self._blocks.get(key)
+        return b"".join(value) if isinstance(value, tuple) else value
 
     def _size(self, key: bytes) -> "int | None":
-        data = self._blocks.get(key)
-        return None if data is None else len(data)
+        value = self._blocks.get(key)
+        if value is None:
+            return None
+        return sum(map(len, value)) if isinstance(value, tuple) else len(value)
 
     def _delete(self, key: bytes) -> bool:
         with self._lock:

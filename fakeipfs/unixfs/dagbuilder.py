@@ -7,8 +7,11 @@ before storing it (``SetFileAttributes``).
 """
 from __future__ import annotations
 
+import os
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional, Protocol
+from typing import Callable, Iterable, Iterator, Optional, Protocol, TypeVar
 
 from multiformats import CID
 
@@ -42,6 +45,35 @@ class Built:
     parts: tuple[bytes, ...]
     fsdata: Optional[FSData] = None  # for dag-pb nodes whose UnixFS data may still change
     links: tuple[dagpb.PBLink, ...] = ()
+    stored: bool = False
+
+
+T = TypeVar("T")
+U = TypeVar("U")
+_POOL: Optional[ThreadPoolExecutor] = None
+#: Leaves at least this large are hashed on worker threads (hashlib releases the GIL).
+PARALLEL_MIN_CHUNK = 32 * 1024
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2),
+                                   thread_name_prefix="fakeipfs-hash")
+    return _POOL
+
+
+def ordered_map(fn: Callable[[T], U], items: Iterable[T], depth: int) -> Iterator[U]:
+    """``map`` on the shared thread pool, in order, with at most ``depth`` items in flight
+    (so memory stays bounded by ``depth`` chunks)."""
+    pending: deque = deque()
+    pool = _pool()
+    for item in items:
+        pending.append(pool.submit(fn, item))
+        if len(pending) >= depth:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 class FileNode:
@@ -70,32 +102,48 @@ class FileNode:
 
 
 class DagBuilder:
-    """``DagBuilderHelper`` over a chunk iterator."""
+    """``DagBuilderHelper`` over a chunk iterator.
+
+    Every data leaf of a layout has one UnixFS type (``leaf_type``: File for balanced, Raw for
+    trickle), so leaves are made ahead of the layout, on worker threads when chunks are large:
+    hashing dominates an import and parallelises. With ``store_leaves`` they are stored as
+    soon as they are made; otherwise (mode/mtime requested, where a lone leaf may be replaced
+    by its attributed copy) when added to a parent, as in Go.
+    """
 
     def __init__(self, chunks: Iterable[bytes], builder: CidBuilder, raw_leaves: bool,
-                 max_links: int, sink: BlockSink, block_size_limit: int) -> None:
-        self._chunks: Iterator[bytes] = iter(chunks)
-        self._next: Optional[bytes] = None
+                 max_links: int, sink: BlockSink, block_size_limit: int,
+                 leaf_type: DataType = DataType.File, *, parallel: bool = False,
+                 store_leaves: bool = True) -> None:
         self.builder = builder
         self.raw_builder = builder.raw_leaf()
         self.raw_leaves = raw_leaves
         self.max_links = max_links
         self.sink = sink
         self.block_size_limit = block_size_limit
+        self.leaf_type = leaf_type
+        self.store_leaves = store_leaves
+        make = self._make_leaf
+        self._leaves: Iterator[Built] = (ordered_map(make, chunks, 8) if parallel
+                                         else map(make, chunks))
+        self._next: Optional[Built] = None
+
+    def _make_leaf(self, chunk: bytes) -> Built:
+        leaf = self.leaf(chunk, self.leaf_type)
+        if self.store_leaves:
+            self.sink.put_parts(leaf.cid, leaf.parts)
+            leaf.stored = True
+        return leaf
 
     def done(self) -> bool:
         if self._next is None:
-            self._next = next(self._chunks, None)
+            self._next = next(self._leaves, None)
         return self._next is None
 
-    def next(self) -> bytes:
-        self.done()
-        data, self._next = self._next, None
-        assert data is not None
-        return data
-
     def store(self, node: Built) -> None:
-        self.sink.put_parts(node.cid, node.parts)
+        if not node.stored:
+            self.sink.put_parts(node.cid, node.parts)
+            node.stored = True
 
     def leaf(self, data: Optional[bytes], node_type: DataType) -> Built:
         """``NewLeafNode``: a raw block with raw leaves, else a UnixFS leaf of ``node_type``."""
@@ -113,9 +161,12 @@ class DagBuilder:
         return Built(cid, tsize, size, (header, data, trailer))
 
     def leaf_data(self, node_type: DataType) -> Built:
-        """``NewLeafDataNode``: the next chunk as a leaf."""
-        return self.leaf(self.next(), node_type)
-
+        """``NewLeafDataNode``: the next chunk as a leaf (of the layout's ``leaf_type``)."""
+        assert node_type == self.leaf_type
+        self.done()
+        leaf, self._next = self._next, None
+        assert leaf is not None
+        return leaf
     def pb_node(self, fsdata: FSData, links: tuple[dagpb.PBLink, ...]) -> Built:
         block = dagpb.encode(dagpb.PBNode(links, fsdata.encode()))
         tsize = len(block) + sum(link.tsize or 0 for link in links)
@@ -129,7 +180,7 @@ class DagBuilder:
 
     def with_attributes(self, root: Built, mode: int, mtime: Optional[tuple[int, int]]) -> Built:
         """``SetFileAttributes``: store mode/mtime in a dag-pb root (a raw root cannot hold them)."""
-        if root.fsdata is None and root.parts and root.cid.codec.code == RAW:
+        if root.cid.codec.code == RAW:
             return root
         fsdata = root.fsdata
         if fsdata is None:  # a UnixFS leaf built on the fast path

@@ -69,8 +69,29 @@ def load(get: Getter, cid: CID) -> Node:
     return Node(cid, block, pb, fs)
 
 
-def cat(get: Getter, cid: CID, offset: int = 0, length: Optional[int] = None) -> Iterator[bytes]:
-    """Bytes of the file at ``cid`` from ``offset``, at most ``length`` of them."""
+PartsGetter = Callable[[CID], tuple]
+
+
+def _leaf_data(cid: CID, parts: tuple) -> Optional[bytes]:
+    """The file bytes of a UnixFS leaf kept as (framing, data, framing) parts, or None if the
+    parts are not exactly that (then the block is decoded normally)."""
+    if len(parts) != 3 or cid.codec.code != DAG_PB:
+        return None
+    header, data, trailer = parts
+    expected, expected_trailer = unixfs_pb.leaf_parts(data, DataType.File)
+    if trailer != expected_trailer:
+        return None
+    if header == expected:
+        return data
+    raw_header, _ = unixfs_pb.leaf_parts(data, DataType.Raw)
+    return data if header == raw_header else None
+
+
+def cat(get: Getter, cid: CID, offset: int = 0, length: Optional[int] = None,
+        get_parts: Optional[PartsGetter] = None) -> Iterator[bytes]:
+    """Bytes of the file at ``cid`` from ``offset``, at most ``length`` of them.
+
+    ``get_parts`` (a blockstore's) lets leaves stored as parts be read without a copy."""
     node = load(get, cid)
     if node.kind == "directory":
         raise IsDirectory(ERR_IS_DIR)
@@ -84,7 +105,7 @@ def cat(get: Getter, cid: CID, offset: int = 0, length: Optional[int] = None) ->
     remaining = node.size - offset if length is None else min(length, max(node.size - offset, 0))
     if remaining <= 0:
         return
-    for piece in _read(get, node, offset):
+    for piece in _read(get, node, offset, get_parts):
         if len(piece) >= remaining:
             yield piece[:remaining]
             return
@@ -92,7 +113,8 @@ def cat(get: Getter, cid: CID, offset: int = 0, length: Optional[int] = None) ->
         yield piece
 
 
-def _read(get: Getter, node: Node, offset: int) -> Iterator[bytes]:
+def _read(get: Getter, node: Node, offset: int,
+          get_parts: Optional[PartsGetter] = None) -> Iterator[bytes]:
     if node.pb is None:
         if offset < len(node.block):
             yield node.block[offset:] if offset else node.block
@@ -114,7 +136,12 @@ def _read(get: Getter, node: Node, offset: int) -> Iterator[bytes]:
         if offset >= size:
             offset -= size
             continue
-        yield from _read(get, load(get, link.cid), offset)
+        data = _leaf_data(link.cid, get_parts(link.cid)) if get_parts is not None else None
+        if data is not None:
+            if offset < len(data):
+                yield data[offset:] if offset else data
+        else:
+            yield from _read(get, load(get, link.cid), offset, get_parts)
         offset = 0
 
 

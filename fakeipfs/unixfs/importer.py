@@ -19,7 +19,7 @@ from ..codecs.unixfs_pb import DataType, FSData
 from ..hashing import DAG_PB
 from . import chunker as chunkers
 from . import directory
-from .dagbuilder import BlockSink, Built, DagBuilder
+from .dagbuilder import PARALLEL_MIN_CHUNK, BlockSink, Built, DagBuilder
 from .files import Directory, Entry, File, Symlink
 from .layout import balanced, trickle
 from .options import AddOptions, Settings
@@ -90,10 +90,13 @@ class Importer:
         reader = entry.open()
         try:
             chunks = chunkers.from_string(reader, s.chunker, s.kubo_version)
-            db = DagBuilder(chunks, s.builder, s.raw_leaves, s.max_links, self.sink,
-                            s.kubo_version.block_size_limit)
-            root = trickle.layout(db) if s.trickle else balanced.layout(db)
             mode, mtime = self._attributes(entry)
+            db = DagBuilder(chunks, s.builder, s.raw_leaves, s.max_links, self.sink,
+                            s.kubo_version.block_size_limit,
+                            DataType.Raw if s.trickle else DataType.File,
+                            parallel=chunkers.typical_size(s.chunker) >= PARALLEL_MIN_CHUNK,
+                            store_leaves=not (mode or mtime is not None))
+            root = trickle.layout(db) if s.trickle else balanced.layout(db)
             if mode or mtime is not None:
                 root = db.with_attributes(root, mode, mtime)
             db.store(root)

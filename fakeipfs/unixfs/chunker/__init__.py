@@ -86,3 +86,19 @@ def _parse_rabin(reader: BinaryIO, spec: str, limit: int) -> Iterable[bytes]:
             raise InvalidArgument(errors.err_chunker_size_max(limit))
         return Rabin(reader, lo, avg, hi)
     raise InvalidArgument(errors.ERR_CHUNKER_FORMAT_RABIN)
+
+
+def typical_size(spec: str) -> int:
+    """Roughly how large the chunks of a (valid) chunker string are, to decide whether
+    hashing them on worker threads pays off."""
+    parts = spec.split("-")
+    if spec in ("", "default") or parts[0] == "buzhash" or spec == "rabin":
+        return DEFAULT_BLOCK_SIZE
+    try:
+        if parts[0] == "size":
+            return int(parts[1])
+        if parts[0] == "rabin":
+            return int(parts[1] if len(parts) == 2 else parts[2].split(":")[-1])
+    except (IndexError, ValueError):
+        pass
+    return 0
