@@ -73,6 +73,12 @@ class KuboVersion:
         return self < V0_40
 
     @property
+    def hamt_root_metadata(self) -> bool:
+        """A sharded directory keeps its mode/mtime from kubo 0.40 (boxo v0.37.0, #1088
+        ``Shard.SetStat``); before, ``Shard.Node`` wrote ``HAMTShardData`` without them."""
+        return self >= V0_40
+
+    @property
     def add_empty_dirs_option(self) -> bool:
         """``--empty-dirs`` exists from 0.40 (docs/changelogs/v0.40.md); before, empty directories
         were always included, which is also the option's default."""

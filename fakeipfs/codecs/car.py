@@ -31,7 +31,8 @@ from multiformats import CID, multihash, varint
 
 from fakeipfs import errors
 from fakeipfs.codecs import dagcbor
-from fakeipfs.codecs.dagcbor import cid_to_string
+from fakeipfs.codecs import cid as cidcodec
+from fakeipfs.codecs.cid import cid_to_string
 from fakeipfs.errors import DecodeError
 
 #: go-car ``DefaultMaxAllowedHeaderSize`` (32MiB) and ``DefaultMaxAllowedSectionSize`` (8MiB).
@@ -124,7 +125,7 @@ def read_car(stream: Source) -> tuple[list[CID], list[tuple[CID, bytes]]]:
         if length > MAX_SECTION_SIZE:
             raise DecodeError(errors.ERR_CAR_SECTION_TOO_LARGE)
         section = reader.read_full(length)
-        cid, used = dagcbor.cid_from_bytes(section)
+        cid, used = cidcodec.cid_from_bytes(section)
         data = section[used:]
         verify_block(cid, data)
         blocks.append((cid, data))
@@ -167,8 +168,8 @@ def verify_block(cid: CID, data: bytes) -> None:
     truncates, longer fails; an identity multihash must be exactly the data.
     """
     wrapped = bytes(cid.digest)  # the multihash: code varint, length varint, digest
-    code, used = dagcbor.go_uvarint(wrapped)
-    length, _ = dagcbor.go_uvarint(wrapped, used)
+    code, used = cidcodec.go_uvarint(wrapped)
+    length, _ = cidcodec.go_uvarint(wrapped, used)
     if code == _IDENTITY:
         if length > len(data):
             raise DecodeError(errors.ERR_MH_LEN_TOO_LARGE)

@@ -41,7 +41,7 @@ from typing import Any
 from multiformats import CID, multibase
 
 from fakeipfs import errors
-from fakeipfs.codecs.dagcbor import _to_cid, cid_cast, cid_to_string, go_uvarint
+from fakeipfs.codecs.cid import _to_cid, cid_cast, cid_to_string, go_uvarint
 from fakeipfs.errors import DecodeError
 
 #: Multicodec code of DAG-JSON.

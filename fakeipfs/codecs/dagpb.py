@@ -17,6 +17,7 @@ from typing import Optional, Sequence
 from multiformats import CID
 
 from ..errors import DecodeError
+from .cid import cid_cast
 from .protobuf import WIRE_BYTES, WIRE_VARINT, fields, uvarint
 
 CODEC = 0x70
@@ -72,8 +73,8 @@ def _decode_link(data: bytes) -> PBLink:
         last = num
         if num == 1 and wire == WIRE_BYTES:
             try:
-                cid = CID.decode(value)  # type: ignore[arg-type]
-            except Exception as exc:  # multiformats raises several error types
+                cid = cid_cast(value)  # type: ignore[arg-type]
+            except DecodeError as exc:
                 raise DecodeError(f"protobuf: (PBLink) invalid Hash field: {exc}") from None
         elif num == 2 and wire == WIRE_BYTES:
             try:

@@ -32,7 +32,8 @@ def needs_sharding(entries: dict[str, Built], version: KuboVersion, sharding_ena
     0.40). Entries are only ever added during an import, so the final estimate decides.
     """
     if not version.hamt_auto_sharding:
-        return sharding_enabled
+        # go-mfs only converts inside addUnixFSChild: an empty directory stays basic.
+        return sharding_enabled and bool(entries)
     estimate = sum(link_size(name, built) for name, built in entries.items())
     if version.hamt_threshold_inclusive:
         return estimate >= HAMT_SHARDING_SIZE
@@ -65,5 +66,7 @@ def build(entries: dict[str, Built], builder: CidBuilder, sink: BlockSink, versi
     """The directory node kubo stores for ``entries`` (basic or HAMT)."""
     if needs_sharding(entries, version, sharding_enabled):
         from . import hamt
-        return hamt.build_shard(sorted(entries.items()), builder, sink, mode=mode, mtime=mtime)
+        keep = version.hamt_root_metadata
+        return hamt.build_shard(sorted(entries.items()), builder, sink,
+                                mode=mode if keep else 0, mtime=mtime if keep else None)
     return build_basic(entries, builder, sink, mode, mtime)

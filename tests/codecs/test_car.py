@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from multiformats import CID, multihash, varint
 
+from fakeipfs.codecs.cid import cid_to_string
 from fakeipfs import errors
 from fakeipfs.codecs import car, dagcbor
 from fakeipfs.errors import DecodeError
@@ -21,7 +22,7 @@ CARS = {c["name"]: c for c in VECTORS["cars"]}
 
 
 def cid_str(cid: CID) -> str:
-    return dagcbor.cid_to_string(cid)
+    return cid_to_string(cid)
 
 
 def section(cid: CID, data: bytes) -> bytes:

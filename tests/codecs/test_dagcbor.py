@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from multiformats import CID, multihash
 
+from fakeipfs.codecs import cid
+
 from fakeipfs import errors
 from fakeipfs.codecs import dagcbor
 from fakeipfs.errors import DecodeError
@@ -218,18 +220,18 @@ def test_half_float_conversion() -> None:
 
 def test_cid_to_string_as_go_cid() -> None:
     v0 = "QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n"
-    assert dagcbor.cid_to_string(CID.decode(v0)) == v0
+    assert cid.cid_to_string(CID.decode(v0)) == v0
     # a CIDv1 always prints in base32, whatever base the object carries
-    assert dagcbor.cid_to_string(CID.decode(KNOWN_LINKS_EMPTY_CID).set(base="base58btc")) == KNOWN_LINKS_EMPTY_CID
+    assert cid.cid_to_string(CID.decode(KNOWN_LINKS_EMPTY_CID).set(base="base58btc")) == KNOWN_LINKS_EMPTY_CID
 
 
 def test_go_uvarint() -> None:
-    assert dagcbor.go_uvarint(b"\xac\x02") == (300, 2)
-    assert dagcbor.go_uvarint(b"\xff" * 8 + b"\x7f") == (2**63 - 1, 9)
+    assert cid.go_uvarint(b"\xac\x02") == (300, 2)
+    assert cid.go_uvarint(b"\xff" * 8 + b"\x7f") == (2**63 - 1, 9)
     for raw, message in [(b"\xff" * 8 + b"\x80", errors.ERR_VARINT_OVERFLOW), (b"\x80", errors.ERR_VARINT_UNDERFLOW),
                          (b"\x81\x00", errors.ERR_VARINT_NOT_MINIMAL)]:
         with pytest.raises(DecodeError) as info:
-            dagcbor.go_uvarint(raw)
+            cid.go_uvarint(raw)
         assert info.value.message == message
 
 
