@@ -19,6 +19,7 @@ from . import errors
 from .blockstore import Blockstore, FlatfsBlockstore, MemoryBlockstore
 from .errors import InvalidArgument, IPFSError, NotFound, PinError
 from .hashing import CidBuilder, get_hasher
+from .dag import DagCommands
 from .objects import ObjectCommands
 from .path import ContentPath, parse as parse_path, resolve as resolve_path
 from .pins import Pinner
@@ -53,7 +54,7 @@ class _Journal:
             self.store.delete(cid)
 
 
-class Node(ObjectCommands):
+class Node(DagCommands, ObjectCommands):
     """An emulated kubo node.
 
     ``Node()`` keeps everything in memory; ``Node(repo=path)`` keeps blocks in a flatfs

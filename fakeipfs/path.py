@@ -85,10 +85,12 @@ def parse(text: str) -> ContentPath:
 Getter = Callable[[CID], bytes]
 
 
-def resolve(path: "ContentPath | str", get: Getter) -> tuple[CID, tuple[str, ...]]:
+def resolve(path: "ContentPath | str | CID", get: Getter) -> tuple[CID, tuple[str, ...]]:
     """Follow ``path`` to its last node: returns that node's CID and any remainder inside a
     dag-cbor node (kubo ``ResolveToLastNode``). Missing links raise kubo's wording."""
     from .codecs import dagpb, unixfs_pb
+    if isinstance(path, CID):
+        return path, ()
     p = parse(path) if isinstance(path, str) else path
     current = p.root
     segments = list(p.segments)
