@@ -39,6 +39,7 @@ class _Journal:
 
     def __init__(self, store: Blockstore) -> None:
         self.store = store
+        self.retains_data = getattr(store, "retains_data", False)
         self.added: list[CID] = []
         self._lock = threading.Lock()
 
@@ -162,7 +163,8 @@ class Node(DagCommands, ObjectCommands):
             raise IPFSError(errors.ERR_IS_DIR)
         if length == 0:
             return iter(())
-        return exporter.cat(self._get, cid, offset, length, self.blockstore.get_parts)
+        return (bytes(piece) if isinstance(piece, memoryview) else piece
+                for piece in exporter.cat(self._get, cid, offset, length, self.blockstore.get_parts))
 
     def cat(self, path: "str | CID", offset: int = 0, length: Optional[int] = None) -> bytes:
         return b"".join(self.cat_stream(path, offset, length))

@@ -13,6 +13,9 @@ class MemoryBlockstore(Blockstore):
     """Blocks in a dict. A block given as parts (an importer leaf: framing, data, framing) is
     kept as those parts, so adding never copies file data; it is joined only when read whole."""
 
+    #: The importer reads chunks into arenas for stores that keep them (chunker.fixed.Arena).
+    retains_data = True
+
     def __init__(self) -> None:
         self._blocks: dict[bytes, "bytes | tuple[bytes, ...]"] = {}
         self._lock = threading.Lock()
@@ -24,7 +27,7 @@ class MemoryBlockstore(Blockstore):
     def put_parts(self, cid: CID, parts: Sequence[bytes]) -> None:
         if cid.hashfun.code == IDENTITY:
             return
-        value = bytes(parts[0]) if len(parts) == 1 else tuple(bytes(p) for p in parts)
+        value = parts[0] if len(parts) == 1 and isinstance(parts[0], bytes) else tuple(parts)
         with self._lock:
             self._blocks.setdefault(bytes(cid.digest), value)
 

@@ -68,12 +68,20 @@ def ordered_map(fn: Callable[[T], U], items: Iterable[T], depth: int) -> Iterato
     (so memory stays bounded by ``depth`` chunks)."""
     pending: deque = deque()
     pool = _pool()
-    for item in items:
-        pending.append(pool.submit(fn, item))
-        if len(pending) >= depth:
+    try:
+        for item in items:
+            pending.append(pool.submit(fn, item))
+            if len(pending) >= depth:
+                yield pending.popleft().result()
+        while pending:
             yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
+    finally:
+        # Closed early (the import failed): nothing may still be writing blocks afterwards.
+        for future in pending:
+            future.cancel()
+        for future in pending:
+            if not future.cancelled():
+                future.exception()
 
 
 class FileNode:
@@ -134,6 +142,12 @@ class DagBuilder:
             self.sink.put_parts(leaf.cid, leaf.parts)
             leaf.stored = True
         return leaf
+
+    def close(self) -> None:
+        """Stop making leaves; returns once no worker is still storing one."""
+        close = getattr(self._leaves, "close", None)
+        if close is not None:
+            close()
 
     def done(self) -> bool:
         if self._next is None:

@@ -75,6 +75,8 @@ PartsGetter = Callable[[CID], tuple]
 def _leaf_data(cid: CID, parts: tuple) -> Optional[bytes]:
     """The file bytes of a UnixFS leaf kept as (framing, data, framing) parts, or None if the
     parts are not exactly that (then the block is decoded normally)."""
+    if cid.codec.code == RAW and len(parts) == 1:
+        return parts[0]
     if len(parts) != 3 or cid.codec.code != DAG_PB:
         return None
     header, data, trailer = parts

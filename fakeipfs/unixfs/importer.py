@@ -63,6 +63,8 @@ class Importer:
         self.on_event = on_event
         self.sharding_enabled = sharding_enabled
         self.events: list[AddEvent] = []
+        # Chunks an in-memory blockstore keeps are read into arenas (see chunker.fixed.Arena).
+        self._arena = chunkers.Arena() if getattr(sink, "retains_data", False) else None
 
     # --- public -------------------------------------------------------------------------------
 
@@ -89,14 +91,17 @@ class Importer:
         s = self.settings
         reader = entry.open()
         try:
-            chunks = chunkers.from_string(reader, s.chunker, s.kubo_version)
+            chunks = chunkers.from_string(reader, s.chunker, s.kubo_version, self._arena)
             mode, mtime = self._attributes(entry)
             db = DagBuilder(chunks, s.builder, s.raw_leaves, s.max_links, self.sink,
                             s.kubo_version.block_size_limit,
                             DataType.Raw if s.trickle else DataType.File,
                             parallel=chunkers.typical_size(s.chunker) >= PARALLEL_MIN_CHUNK,
                             store_leaves=not (mode or mtime is not None))
-            root = trickle.layout(db) if s.trickle else balanced.layout(db)
+            try:
+                root = trickle.layout(db) if s.trickle else balanced.layout(db)
+            finally:
+                db.close()
             if mode or mtime is not None:
                 root = db.with_attributes(root, mode, mtime)
             db.store(root)

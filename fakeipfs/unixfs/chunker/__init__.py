@@ -9,7 +9,7 @@ from typing import BinaryIO, Iterable
 from ... import errors
 from ...errors import InvalidArgument
 from ...versions import KuboVersion, DEFAULT_KUBO_VERSION
-from .fixed import SizeSplitter
+from .fixed import Arena, SizeSplitter
 
 DEFAULT_BLOCK_SIZE = 256 * 1024  # boxo chunker/parse.go DefaultBlockSize
 
@@ -28,12 +28,14 @@ def validate(spec: str, kubo_version: "str | KuboVersion" = DEFAULT_KUBO_VERSION
 
 
 def from_string(reader: BinaryIO, spec: str,
-                kubo_version: "str | KuboVersion" = DEFAULT_KUBO_VERSION) -> Iterable[bytes]:
+                kubo_version: "str | KuboVersion" = DEFAULT_KUBO_VERSION,
+                arena: "Arena | None" = None) -> Iterable[bytes]:
     """Build the splitter kubo builds for ``spec`` (``size-N``, ``rabin[-AVG|-MIN-AVG-MAX]``,
-    ``buzhash``), raising kubo's exact error for a malformed or out-of-bounds string."""
+    ``buzhash``), raising kubo's exact error for a malformed or out-of-bounds string.
+    ``arena`` (fixed-size chunks only) is where chunks that will be kept in memory are read."""
     limit = KuboVersion.parse(kubo_version).chunk_size_limit
     if spec in ("", "default"):
-        return SizeSplitter(reader, DEFAULT_BLOCK_SIZE)
+        return SizeSplitter(reader, DEFAULT_BLOCK_SIZE, arena)
     name = spec.split("-", 1)[0]
     if name == "size":
         parts = spec.split("-")
@@ -44,7 +46,7 @@ def from_string(reader: BinaryIO, spec: str,
             raise InvalidArgument(errors.ERR_CHUNKER_SIZE)
         if size > limit:
             raise InvalidArgument(errors.err_chunker_size_max(limit))
-        return SizeSplitter(reader, size)
+        return SizeSplitter(reader, size, arena)
     if name == "rabin":
         return _parse_rabin(reader, spec, limit)
     if name == "buzhash":

@@ -1,0 +1,180 @@
+"""Content paths: boxo ``path/path.go`` (``NewPath``), ``path/uri.go`` (``NewPathFromURI``),
+kubo ``core/commands/cmdutils/utils.go`` (``PathOrCidPath``) and boxo
+``path/resolver/resolver.go`` (``ErrNoLink``).
+
+The planets directory and its CIDs are kubo's own (test/sharness/t0040-add-and-cat.sh).
+"""
+from __future__ import annotations
+
+import pytest
+from multiformats import CID
+
+from fakeipfs import Node
+from fakeipfs.errors import InvalidArgument, NotFound
+from fakeipfs.path import ContentPath, parse
+from fakeipfs.unixfs.files import Directory, File
+
+PLANETS = "QmWSgS32xQEcXMeqd3YPJLrNBLSdsfYCep2U7CFkyrjXwY"
+MARS = "QmPrrHqJzto9m7SyiRzarwkqPcCSsKR2EB1AyqJfe8L8tN"
+VENUS = "QmU5kp3BH3B8tnWUU2Pikdb2maksBNkb92FHRr56hyghh4"
+PLANETS_V1 = "bafybeih7e5dmkyk25up5vxug4q3hrg2fxbzf23dfrac2fns5h7z4aa7ioi"  # t0040 --cid-version=1
+
+
+def _planets() -> Directory:
+    return Directory("planets", [File.from_bytes("mars.txt", b"Hello Mars!\n"),
+                                 File.from_bytes("venus.txt", b"Hello Venus!\n")])
+
+
+@pytest.fixture
+def node() -> Node:
+    n = Node()
+    events = n.add(_planets())
+    assert str(events[-1].cid) == PLANETS
+    return n
+
+
+# --- parse: the accepted forms ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, namespace, segments, shown", [
+    (f"/ipfs/{PLANETS}", "ipfs", (), f"/ipfs/{PLANETS}"),
+    (f"/ipfs/{PLANETS}/mars.txt", "ipfs", ("mars.txt",), f"/ipfs/{PLANETS}/mars.txt"),
+    (f"/ipld/{PLANETS}/Links/0", "ipld", ("Links", "0"), f"/ipld/{PLANETS}/Links/0"),
+    (f"ipfs://{PLANETS}/mars.txt", "ipfs", ("mars.txt",), f"/ipfs/{PLANETS}/mars.txt"),
+    (f"ipfs:{PLANETS}/mars.txt", "ipfs", ("mars.txt",), f"/ipfs/{PLANETS}/mars.txt"),
+    (f"IPFS://{PLANETS}", "ipfs", (), f"/ipfs/{PLANETS}"),  # scheme is case-insensitive (uri.go)
+    (f"ipld://{PLANETS}/Data", "ipld", ("Data",), f"/ipld/{PLANETS}/Data"),
+    (PLANETS, "ipfs", (), f"/ipfs/{PLANETS}"),
+    (f"{PLANETS}/mars.txt", "ipfs", ("mars.txt",), f"/ipfs/{PLANETS}/mars.txt"),
+    (f"{PLANETS_V1}/a/b", "ipfs", ("a", "b"), f"/ipfs/{PLANETS_V1}/a/b"),
+])
+def test_parse_forms(text: str, namespace: str, segments: tuple, shown: str) -> None:
+    p = parse(text)
+    assert isinstance(p, ContentPath)
+    assert p.namespace == namespace
+    assert p.segments == segments
+    assert str(p) == shown
+    assert p.root == CID.decode(shown.split("/")[2])
+
+
+def test_parse_keeps_the_root_cid_version() -> None:
+    v1 = str(CID.decode(PLANETS).set(version=1, base="base32"))
+    assert parse(PLANETS).root.version == 0
+    assert parse(v1).root.version == 1
+    assert parse(v1).root.digest == parse(PLANETS).root.digest
+    assert str(parse(v1)) == f"/ipfs/{v1}"
+
+
+# --- parse: errors (path.go ErrInvalidPath: `invalid path "<p>": <reason>`) ---------------------
+
+
+@pytest.mark.parametrize("text, message", [
+    ("foo", 'invalid path "foo": path does not have enough components'),
+    ("", 'invalid path "": path does not have enough components'),
+    ("/ipfs/", 'invalid path "/ipfs/": path does not have enough components'),
+    ("/ipfs", 'invalid path "/ipfs": path does not have enough components'),
+    ("/foo/bar", 'invalid path "/foo/bar": unknown namespace: "foo"'),
+    ("/ipfs/QmFoo", 'invalid path "/ipfs/QmFoo": invalid cid: selected encoding not supported'),
+    ("/ipfs/x", 'invalid path "/ipfs/x": invalid cid: cid too short'),
+    # a URI is normalised first and its error names the normalised path (uri.go)
+    ("ipfs://QmFoo", 'invalid path "/ipfs/QmFoo": invalid cid: selected encoding not supported'),
+])
+def test_parse_errors(text: str, message: str) -> None:
+    with pytest.raises(InvalidArgument) as info:
+        parse(text)
+    assert str(info.value) == message
+
+
+def test_parse_error_is_a_client_error() -> None:
+    with pytest.raises(InvalidArgument) as info:
+        parse("foo")
+    assert info.value.code == 1
+
+
+# --- resolve ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path, expected", [
+    (PLANETS, PLANETS),
+    (f"/ipfs/{PLANETS}", PLANETS),
+    (f"/ipfs/{PLANETS}/mars.txt", MARS),
+    (f"/ipfs/{PLANETS}/venus.txt/", VENUS),
+    (f"ipfs://{PLANETS}/venus.txt", VENUS),
+    (f"{PLANETS}/mars.txt", MARS),
+])
+def test_resolve_through_unixfs_names(node: Node, path: str, expected: str) -> None:
+    assert str(node.resolve(path)) == expected
+
+
+def test_resolve_cidv1_root_of_a_v0_block(node: Node) -> None:
+    """The blockstore is keyed by multihash: the v1 form of the v0 root resolves too."""
+    v1 = CID.decode(PLANETS).set(version=1, base="base32")
+    assert str(node.resolve(f"/ipfs/{v1}/mars.txt")) == MARS
+
+
+@pytest.mark.parametrize("path, message", [
+    (f"/ipfs/{PLANETS}/pluto.txt", f'no link named "pluto.txt" under {PLANETS}'),
+    (f"/ipfs/{PLANETS}/pluto/deeper", f'no link named "pluto" under {PLANETS}'),
+])
+def test_resolve_missing_link(node: Node, path: str, message: str) -> None:
+    with pytest.raises(NotFound) as info:
+        node.resolve(path)
+    assert str(info.value) == message
+
+
+def test_resolve_missing_root_block() -> None:
+    with pytest.raises(NotFound) as info:
+        Node().resolve(f"/ipfs/{PLANETS}/mars.txt")
+    assert str(info.value) == f"block was not found locally (offline): ipld: could not find {PLANETS}"
+
+
+def _cbor_with_link(target: CID) -> bytes:
+    """{"a": {"b": 1}, "l": <target>} in canonical dag-cbor, written by hand."""
+    raw = b"\x00" + bytes(target)
+    return b"\xa2\x61a\xa1\x61b\x01\x61l\xd8\x2a\x58" + bytes([len(raw)]) + raw
+
+
+def test_resolve_through_dag_cbor_link(node: Node) -> None:
+    root = node.block_put(_cbor_with_link(CID.decode(PLANETS)), format="cbor")
+    assert str(node.resolve(f"/ipfs/{root}/l")) == PLANETS
+    assert str(node.resolve(f"/ipfs/{root}/l/mars.txt")) == MARS
+    assert node.cat(f"/ipfs/{root}/l/mars.txt") == b"Hello Mars!\n"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "dag-cbor segments are quoted with Python repr ('x'); kubo's ErrNoLink uses Go %q "
+    "(\"x\"): boxo path/resolver/resolver.go:35 `no link named %q under %s`"))
+def test_resolve_missing_dag_cbor_key_is_go_quoted(node: Node) -> None:
+    root = node.block_put(_cbor_with_link(CID.decode(PLANETS)), format="cbor")
+    with pytest.raises(NotFound) as info:
+        node.resolve(f"/ipfs/{root}/x/y")
+    assert str(info.value) == f'no link named "x" under {root}'
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "segments are not cleaned: boxo path/path.go StringToSegments runs path.Clean, so "
+    "'/ipfs/<cid>/x/../mars.txt' and '/ipfs/<cid>/./mars.txt' name mars.txt"))
+@pytest.mark.parametrize("tail", ["x/../mars.txt", "./mars.txt", "mars.txt/."])
+def test_resolve_cleans_dot_segments(node: Node, tail: str) -> None:
+    assert str(node.resolve(f"/ipfs/{PLANETS}/{tail}")) == MARS
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "doubled slashes are rejected as 'not enough components'; boxo path/path.go NewPath "
+    "cleans the path (StringToSegments -> gopath.Clean) before counting segments"))
+def test_parse_collapses_double_slashes() -> None:
+    p = parse(f"//ipfs//{PLANETS}//mars.txt")
+    assert p.namespace == "ipfs"
+    assert p.segments == ("mars.txt",)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "/ipld/ paths over dag-pb walk UnixFS names; kubo resolves /ipld/ with the plain IPLD "
+    "resolver (core/coreapi/path.go ResolvePath: IPLDNamespace -> ipldPathResolver), where a "
+    "dag-pb node is {Data, Links:[{Hash, Name, Tsize}]} (kubo test/sharness/t0260-sharding.sh:132 "
+    "uses /ipld/<dir>/Links/0/Hash)"))
+def test_ipld_namespace_uses_the_dag_pb_data_model(node: Node) -> None:
+    assert str(node.resolve(f"/ipld/{PLANETS}/Links/0/Hash")) == MARS
+    with pytest.raises(NotFound) as info:
+        node.resolve(f"/ipld/{PLANETS}/mars.txt")
+    assert str(info.value) == f'no link named "mars.txt" under {PLANETS}'
