@@ -1,12 +1,22 @@
 """Differential test: fakeipfs against REAL kubo v0.22.0 on random inputs.
 
-From a fixed seed this generates ~60 files (0 bytes .. 3 MiB + 1, weighted to the
-chunk boundaries; random, all-zero, 0xff, periodic, text and repeated-chunk
-contents) and ~30 directory trees (nesting up to depth 4, empty dirs, hidden
-files, odd / unicode / non-UTF-8 / case-only-different / 255-byte names, nested
-symlinks with relative, absolute, dangling, looping and non-UTF-8 targets, and
-directories on both sides of kubo's HAMT threshold), plus top-level symlinks.
-Everything is written under a temp dir, hashed by kubo in ONE process
+From a fixed seed (``random.Random(1234)``) this generates 100 inputs:
+
+* 60 files, 0 bytes .. 3 MiB + 1, weighted to the chunk boundaries (0, 1,
+  262143/4/5, 2*262144 +- 1, ...); random, all-zero, 0xff, periodic, text,
+  repeated-chunk and "bytes across the chunk edges" contents (~40 MB);
+* 6 sparse files of 45-91 MB around the balanced layout's depth boundary
+  (174 * 262144 +- 1, 349 chunks), which cost no disk;
+* 30 directory trees: 16 hand-made (empty dirs, hidden files, odd / unicode /
+  control-char / non-UTF-8 / case-only-different / 255-byte names, nested
+  symlinks with relative, absolute, dangling, looping, long and non-UTF-8
+  targets, a 500-entry dir, a 2100-entry HAMT with long names and sub-shards,
+  one nested under basic dirs, and directories at EXACTLY 262144 (HAMT) and
+  262143 (basic) estimated bytes, in ASCII and in multibyte names) and 14
+  random ones (depth up to 4);
+* 4 top-level symlinks (relative, absolute, a chain, a trailing slash).
+
+Everything is written under a temp dir (~11000 entries), hashed by kubo in ONE process
 (``conformance/targets/kubo_lib.py``: ``AddFile(repo, path, onlyHash)``, i.e.
 ``ipfs add [-r] --only-hash`` with default flags, hidden files included, the
 top-level path followed if it is a symlink, nested symlinks stored as UnixFS
@@ -17,6 +27,8 @@ equal; all mismatches are reported together, each with its input described.
 A second kubo process stores and pins three of the inputs: the CIDs and kubo's
 pin list (recursive roots plus every indirectly pinned block, i.e. every node
 of the DAGs) must equal fakeipfs's.
+
+Takes ~10-30 s, mostly creating the files on disk (kubo ~2-7 s, fakeipfs ~1.5 s).
 
 Skipped where the kubo library cannot run (see ``kubo_lib.available()``).
 """
@@ -400,9 +412,9 @@ def handmade_trees(rng: random.Random) -> list[tuple[str, Tree]]:
         ("many entries (500, basic)", {f"entry-{i:04d}-{'x' * (i % 50)}": str(i).encode()
                                        for i in range(500)}),
         ("HAMT: 2100 long varied names", hamt_long_names(rng, 2100)),
-        ("HAMT: estimate exactly 262144 (4096 x 30 B names)", threshold_dir(4096, 30, mixed=True)),
-        ("basic: estimate 262143 (4096 names, one 29 B)", threshold_dir(4096, 30, short=1,
-                                                                         mixed=True)),
+        ("HAMT: estimate exactly 262144 (1024 x 222 B names)", threshold_dir(1024, 222, mixed=True)),
+        ("basic: estimate 262143 (1024 names, one 221 B)", threshold_dir(1024, 222, short=1,
+                                                                          mixed=True)),
         ("HAMT: exactly 262144 in multibyte names (2048 x 94 B, 49 chars)",
          threshold_dir(2048, 94, multibyte=True)),
         ("basic: 262143 in multibyte names", threshold_dir(2048, 94, multibyte=True, short=1)),
@@ -574,6 +586,12 @@ def test_generated_inputs_cover_the_plan(parity: Parity) -> None:
     kinds = [type(c.content).__name__ for c in parity.cases]
     assert kinds.count("bytes") == 60 and kinds.count("Sparse") == 6
     assert kinds.count("dict") == 30 and kinds.count("TopLink") == 4
+    by_id = {c.id: c for c in parity.cases}
+    for case in parity.cases:
+        if isinstance(case.content, TopLink):
+            assert os.path.islink(case.path)
+            target = by_id[case.content.points_to].path
+            assert os.path.realpath(case.path) == os.path.realpath(target)
     # Deterministic: the same seed gives the same inputs, hence the same kubo CIDs.
     assert [c.desc for c in generate()] == [c.desc for c in parity.cases]
 
