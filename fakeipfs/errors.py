@@ -10,7 +10,8 @@ from __future__ import annotations
 class IPFSError(Exception):
     """Base of every error fakeipfs raises with a kubo-worded message."""
 
-    #: go-ipfs-cmds error code: 0 normal (HTTP 500), 1 client (HTTP 400).
+    #: go-ipfs-cmds error code: 0 normal (HTTP 500), 1 client (HTTP 400, only where kubo
+    #: returns ``cmds.ClientError``).
     code: int = 0
 
     @property
@@ -19,9 +20,8 @@ class IPFSError(Exception):
 
 
 class InvalidArgument(IPFSError):
-    """Bad flag or argument value, rejected before any state changes."""
-
-    code = 1
+    """Bad flag or argument value, rejected before any state changes. kubo reports these as
+    ordinary command errors (``ErrNormal``, HTTP 500), so the code stays 0."""
 
 
 class NotFound(IPFSError):
@@ -351,3 +351,49 @@ def err_car_version(version: int) -> str:
 def err_car_mismatch(expected: str, got: str) -> str:
     """go-car v2 block_reader.go ``Next``: the block's bytes do not hash to its CID."""
     return f"mismatch in content integrity, expected: {expected}, got: {got}"
+
+
+# fakeipfs' own wording for kubo commands it does not emulate
+def err_not_implemented(command: str) -> str:
+    return f"{command}: not implemented in fakeipfs"
+
+
+# go-ipfs-cmds cli/parse.go (notRecursiveFmtStr)
+def err_not_recursive(path: str) -> str:
+    return f"'{path}' is a directory, use the '-r' flag to specify directories"
+
+
+# kubo core/commands/block.go (v0.7.0 and later)
+def err_unrecognized_multihash_function(name: str) -> str:
+    return f"unrecognized multihash function: {name}"
+
+
+ERR_FORMAT_AND_CID_CODEC = 'unable to use "format" (deprecated) and a custom "cid-codec" at the same time'  # v0.13+
+
+
+def err_unknown_multicodec(name: str) -> str:
+    """go-multicodec ``Code.Set``: ``unknown multicodec: %q``."""
+    return f"unknown multicodec: {_go_quote(name)}"
+
+
+def err_unsupported_multibase(name: str) -> str:
+    """go-multibase ``EncoderByName``."""
+    return f"unsupported multibase encoding: {name}"
+
+
+# kubo blocks/blockstoreutil/remove.go: a missing block is go-ipfs-blockstore ``ErrNotFound`` up to
+# v0.12, go-ipld-format ``ErrNotFound{Cid}`` from v0.13
+ERR_BLOCKSTORE_NOT_FOUND = "blockstore: block not found"
+
+
+def err_ipld_not_found(cid: str) -> str:
+    return f"ipld: could not find {cid}"
+
+
+def err_pinned(mode: str, via: "str | None" = None) -> str:
+    """boxo pinning/pinner/pin.go ``Pinned.String()`` (``pinned: <mode>`` or ``pinned via <root>``)."""
+    return f"pinned via {via}" if via is not None else f"pinned: {mode}"
+
+
+# kubo gc/gc.go ErrCannotFetchAllLinks
+ERR_GC_CANNOT_FETCH_ALL_LINKS = "garbage collection aborted: could not retrieve some links"

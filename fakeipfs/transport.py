@@ -1,0 +1,201 @@
+"""In-process front doors: the real ``ipfshttpclient`` (and ``requests``) talking to a
+:class:`~fakeipfs.rpc.dispatcher.Dispatcher` with no socket and no thread.
+
+``fakeipfs.client(node)`` returns a genuine ``ipfshttpclient.Client`` whose ``requests``
+session has a transport adapter mounted; ``fakeipfs.mock()`` patches
+``ipfshttpclient.connect`` so unmodified application code gets such a client.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+from collections import OrderedDict
+from typing import Any, Iterator, Optional
+
+import requests
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+
+from .rpc.dispatcher import Dispatcher
+from .rpc.wire import Request
+
+#: The address in-process clients use; any host works, nothing listens there.
+INPROC_ADDR = "/dns/fakeipfs.invalid/tcp/5001/http"
+
+
+class _BodyStream(io.RawIOBase):
+    """A request body that ``requests`` gives as bytes, a file or an iterator of chunks."""
+
+    def __init__(self, body: Any) -> None:
+        if body is None:
+            self._chunks: Iterator[bytes] = iter(())
+        elif isinstance(body, (bytes, bytearray)):
+            self._chunks = iter((bytes(body),))
+        elif isinstance(body, str):
+            self._chunks = iter((body.encode(),))
+        elif hasattr(body, "read"):
+            self._chunks = iter(lambda: body.read(1 << 16), b"")
+        else:
+            self._chunks = (c.encode() if isinstance(c, str) else bytes(c) for c in body)
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._pending = chunk
+        n = min(len(buf), len(self._pending))
+        buf[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+
+class _RawResponse(io.RawIOBase):
+    """What ``requests.Response.raw`` needs: ``read`` and ``stream`` over the body chunks."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._pending = chunk
+        n = min(len(buf), len(self._pending))
+        buf[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def stream(self, amt: int = 65536, decode_content: Optional[bool] = None) -> Iterator[bytes]:
+        if self._pending:
+            yield self._pending
+            self._pending = b""
+        yield from self._chunks
+
+
+class DispatcherAdapter(BaseAdapter):
+    """A ``requests`` transport adapter that answers from a dispatcher."""
+
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        super().__init__()
+        self.dispatcher = dispatcher
+
+    def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,
+             verify: Any = True, cert: Any = None, proxies: Any = None) -> requests.Response:
+        rpc_request = Request.from_url(request.method or "GET", request.url or "/",
+                                       dict(request.headers), None)
+        rpc_request.body = _BodyStream(request.body)
+        answer = self.dispatcher.handle(rpc_request)
+        response = requests.Response()
+        response.status_code = answer.status
+        response.headers = CaseInsensitiveDict(answer.headers)
+        response.raw = _RawResponse(iter(answer.iter_body()))
+        response.url = request.url or ""
+        response.request = request
+        response.reason = {200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden",
+                           404: "Not Found", 405: "Method Not Allowed",
+                           500: "Internal Server Error"}.get(answer.status, "")
+        response.encoding = None
+        response.connection = self
+        if not stream:
+            response.content  # noqa: B018 - read the body now, as requests does
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+def session_for(dispatcher: Dispatcher) -> requests.Session:
+    """A ``requests.Session`` whose every http(s) URL reaches ``dispatcher``."""
+    session = requests.Session()
+    adapter = DispatcherAdapter(dispatcher)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def client(node: Any = None, *, kubo_version: Optional[str] = None, **kwargs: Any):
+    """A genuine ``ipfshttpclient.Client`` wired to ``node`` (a new in-memory node if None).
+
+    The client's version check (``connect``) is not run; :func:`connect` runs it."""
+    import ipfshttpclient
+    from .node import Node
+    node = node if node is not None else Node(**({"kubo_version": kubo_version} if kubo_version else {}))
+    dispatcher = Dispatcher(node)
+    kwargs.setdefault("addr", INPROC_ADDR)
+    ipfs = ipfshttpclient.Client(**kwargs)
+    _wire(ipfs, dispatcher)
+    ipfs.fakeipfs_node = node  # type: ignore[attr-defined]
+    return ipfs
+
+
+def _wire(ipfs: Any, dispatcher: Dispatcher) -> None:
+    adapter = DispatcherAdapter(dispatcher)
+    http = ipfs._client  # ipfshttpclient.http_requests.ClientSync
+    http._session_props["adapters"] = OrderedDict((("https://", adapter), ("http://", adapter)))
+    if getattr(http, "_session", None) is not None:
+        http._session.adapters = OrderedDict((("https://", adapter), ("http://", adapter)))
+
+
+def connect(node: Any = None, **kwargs: Any):
+    """``ipfshttpclient.connect`` for an in-process node: same version check, same errors."""
+    import ipfshttpclient
+    ipfs = client(node, **kwargs)
+    ipfshttpclient.assert_version(ipfs.apply_workarounds()["Version"])
+    return ipfs
+
+
+@contextlib.contextmanager
+def _patched(node: Any):
+    import ipfshttpclient
+    import ipfshttpclient.client as client_module
+    from .node import Node
+    shared = node if node is not None else Node()
+    original = ipfshttpclient.connect
+
+    @functools.wraps(original)
+    def fake_connect(addr: Any = None, base: Any = None, **kwargs: Any):
+        kwargs.pop("session", None)
+        return connect(shared, **kwargs)
+
+    ipfshttpclient.connect = fake_connect
+    client_module.connect = fake_connect
+    try:
+        yield shared
+    finally:
+        ipfshttpclient.connect = original
+        client_module.connect = original
+
+
+class mock:  # noqa: N801 - used like moto's mock_* and fakeredis: as a decorator or a context
+    """Patch ``ipfshttpclient.connect`` so code under test reaches an in-process node.
+
+    ``with fakeipfs.mock() as node: ...`` or ``@fakeipfs.mock()`` on a test function."""
+
+    def __init__(self, node: Any = None) -> None:
+        self.node = node
+        self._cm: Any = None
+
+    def __enter__(self):
+        self._cm = _patched(self.node)
+        return self._cm.__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self._cm.__exit__(*exc)
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any):
+            with _patched(self.node):
+                return fn(*args, **kwargs)
+        return wrapper
