@@ -390,9 +390,14 @@ def err_ipld_not_found(cid: str) -> str:
     return f"ipld: could not find {cid}"
 
 
-def err_pinned(mode: str, via: "str | None" = None) -> str:
-    """boxo pinning/pinner/pin.go ``Pinned.String()`` (``pinned: <mode>`` or ``pinned via <root>``)."""
-    return f"pinned via {via}" if via is not None else f"pinned: {mode}"
+def err_pinned(mode: str) -> str:
+    """boxo pinning/pinner/pin.go ``Pinned.String()`` of a recursive or direct pin."""
+    return f"pinned: {mode}"
+
+
+def err_pinned_via(root: str) -> str:
+    """boxo pinning/pinner/pin.go ``Pinned.String()`` of an indirect pin."""
+    return f"pinned via {root}"
 
 
 # kubo gc/gc.go ErrCannotFetchAllLinks

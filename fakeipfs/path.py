@@ -2,8 +2,12 @@
 kubo ``core/commands/cmdutils.PathOrCidPath``.
 
 A path is ``/ipfs/<cid>[/seg...]``, ``/ipld/<cid>[...]``, an ``ipfs://`` URI, or a bare
-``<cid>[/seg...]`` (tried as ``/ipfs/`` + it). Segments are followed through dag-pb link names
-(HAMT shards included) and through dag-cbor/dag-json map keys and list indices.
+``<cid>[/seg...]`` (tried as ``/ipfs/`` + it), cleaned as Go's ``path.Clean`` cleans it (boxo
+``StringToSegments``). Under ``/ipfs/`` segments follow dag-pb link names (HAMT shards included);
+under ``/ipld/`` a dag-pb node is its IPLD data model (``Data``, ``Links/<i>/Hash``...), as kubo
+resolves ``/ipld/`` with the plain IPLD resolver (core/coreapi/path.go ``ResolvePath``:
+``IPLDNamespace`` -> ``ipldPathResolver``). Either way dag-cbor/dag-json nodes are walked by map
+keys and list indices.
 """
 from __future__ import annotations
 
@@ -48,16 +52,44 @@ def _decode_cid(text: str) -> CID:
         raise ValueError(f"invalid cid: {exc}") from None
 
 
+def _go_clean(text: str) -> str:
+    """Go's ``path.Clean``: one slash between elements, no ``.``, each ``..`` eating the element
+    before it (and dropped at the root); ``"."`` for an empty result that is not rooted."""
+    rooted = text.startswith("/")
+    out: list[str] = []
+    for element in text.split("/"):
+        if element in ("", "."):
+            continue
+        if element == "..":
+            if out and out[-1] != "..":
+                out.pop()
+            elif not rooted:
+                out.append("..")
+            continue
+        out.append(element)
+    cleaned = "/".join(out)
+    return "/" + cleaned if rooted else cleaned or "."
+
+
+def _segments(text: str) -> list[str]:
+    """boxo path/path.go ``StringToSegments``: ``gopath.Clean``, then no empty segments."""
+    cleaned = _go_clean(text)
+    if cleaned == ".":
+        return []
+    cleaned = cleaned.strip("/")
+    return cleaned.split("/") if cleaned else []
+
+
 def _new_path(text: str) -> ContentPath:
-    """boxo ``path.NewPath``."""
-    segments = [s for s in text.split("/") if s != ""] if text.startswith("/") else []
-    raw = text.strip("/").split("/") if text.startswith("/") else []
-    if not text.startswith("/") or len(raw) < 2 or raw[1] == "":
+    """boxo ``path.NewPath``: the path is cleaned before its segments are counted, so
+    ``//ipfs//<cid>/a/../b`` is ``/ipfs/<cid>/b``."""
+    segments = _segments(text)
+    if not text.startswith("/") or len(segments) < 2:
         raise InvalidArgument(err_invalid_path(text, ERR_INSUFFICIENT))
-    namespace = raw[0]
+    namespace = segments[0]
     if namespace in ("ipfs", "ipld"):
         try:
-            root = _decode_cid(raw[1])
+            root = _decode_cid(segments[1])
         except ValueError as exc:
             raise InvalidArgument(err_invalid_path(text, str(exc))) from None
         return ContentPath(namespace, root, tuple(segments[2:]), "/" + "/".join(segments))
@@ -85,10 +117,22 @@ def parse(text: str) -> ContentPath:
 Getter = Callable[[CID], bytes]
 
 
+def _ipld_value(cid: CID, block: bytes) -> object:
+    """A node in the IPLD data model: dag-cbor/dag-json as decoded, dag-pb as go-codec-dagpb
+    sees it (``{Data, Links: [{Hash, Name, Tsize}]}``, :func:`fakeipfs.dag.pb_to_value`)."""
+    from .codecs import dagcbor, dagjson, dagpb
+    from .dag import DAG_CBOR, pb_to_value
+    codec = cid.codec.code
+    if codec == dagpb.CODEC:
+        return pb_to_value(dagpb.decode(block))
+    return (dagcbor if codec == DAG_CBOR else dagjson).decode(block)
+
+
 def resolve(path: "ContentPath | str | CID", get: Getter) -> tuple[CID, tuple[str, ...]]:
     """Follow ``path`` to its last node: returns that node's CID and any remainder inside a
     dag-cbor node (kubo ``ResolveToLastNode``). Missing links raise kubo's wording."""
     from .codecs import dagpb, unixfs_pb
+    from .dag import DAG_CBOR, DAG_JSON
     if isinstance(path, CID):
         return path, ()
     p = parse(path) if isinstance(path, str) else path
@@ -96,7 +140,7 @@ def resolve(path: "ContentPath | str | CID", get: Getter) -> tuple[CID, tuple[st
     segments = list(p.segments)
     while segments:
         codec = current.codec.code
-        if codec == dagpb.CODEC:
+        if codec == dagpb.CODEC and p.namespace == "ipfs":
             node = dagpb.decode(get(current))
             name = segments.pop(0)
             link = next((l for l in node.links if l.name == name), None)
@@ -111,9 +155,8 @@ def resolve(path: "ContentPath | str | CID", get: Getter) -> tuple[CID, tuple[st
             if link is None:
                 raise NotFound(err_no_link(name, str(current)))
             current = link.cid
-        elif codec in (0x71, 0x0129):
-            from .codecs import dagcbor, dagjson
-            value = (dagcbor if codec == 0x71 else dagjson).decode(get(current))
+        elif codec in (dagpb.CODEC, DAG_CBOR, DAG_JSON):
+            value = _ipld_value(current, get(current))
             inside: list[str] = []
             while segments and not isinstance(value, CID):
                 seg = segments.pop(0)
@@ -122,7 +165,8 @@ def resolve(path: "ContentPath | str | CID", get: Getter) -> tuple[CID, tuple[st
                 elif isinstance(value, list) and seg.isdigit() and int(seg) < len(value):
                     value = value[int(seg)]
                 else:
-                    raise NotFound(f"no link named {seg!r} under {current}")
+                    # boxo path/resolver/resolver.go ErrNoLink: `no link named %q under %s`
+                    raise NotFound(err_no_link(seg, str(current)))
                 inside.append(seg)
             if isinstance(value, CID):
                 current = value

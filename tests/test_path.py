@@ -141,9 +141,6 @@ def test_resolve_through_dag_cbor_link(node: Node) -> None:
     assert node.cat(f"/ipfs/{root}/l/mars.txt") == b"Hello Mars!\n"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "dag-cbor segments are quoted with Python repr ('x'); kubo's ErrNoLink uses Go %q "
-    "(\"x\"): boxo path/resolver/resolver.go:35 `no link named %q under %s`"))
 def test_resolve_missing_dag_cbor_key_is_go_quoted(node: Node) -> None:
     root = node.block_put(_cbor_with_link(CID.decode(PLANETS)), format="cbor")
     with pytest.raises(NotFound) as info:
@@ -151,28 +148,17 @@ def test_resolve_missing_dag_cbor_key_is_go_quoted(node: Node) -> None:
     assert str(info.value) == f'no link named "x" under {root}'
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "segments are not cleaned: boxo path/path.go StringToSegments runs path.Clean, so "
-    "'/ipfs/<cid>/x/../mars.txt' and '/ipfs/<cid>/./mars.txt' name mars.txt"))
 @pytest.mark.parametrize("tail", ["x/../mars.txt", "./mars.txt", "mars.txt/."])
 def test_resolve_cleans_dot_segments(node: Node, tail: str) -> None:
     assert str(node.resolve(f"/ipfs/{PLANETS}/{tail}")) == MARS
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "doubled slashes are rejected as 'not enough components'; boxo path/path.go NewPath "
-    "cleans the path (StringToSegments -> gopath.Clean) before counting segments"))
 def test_parse_collapses_double_slashes() -> None:
     p = parse(f"//ipfs//{PLANETS}//mars.txt")
     assert p.namespace == "ipfs"
     assert p.segments == ("mars.txt",)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "/ipld/ paths over dag-pb walk UnixFS names; kubo resolves /ipld/ with the plain IPLD "
-    "resolver (core/coreapi/path.go ResolvePath: IPLDNamespace -> ipldPathResolver), where a "
-    "dag-pb node is {Data, Links:[{Hash, Name, Tsize}]} (kubo test/sharness/t0260-sharding.sh:132 "
-    "uses /ipld/<dir>/Links/0/Hash)"))
 def test_ipld_namespace_uses_the_dag_pb_data_model(node: Node) -> None:
     assert str(node.resolve(f"/ipld/{PLANETS}/Links/0/Hash")) == MARS
     with pytest.raises(NotFound) as info:

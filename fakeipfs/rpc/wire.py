@@ -78,8 +78,7 @@ def text_response(status: int, text: str, headers: Optional[dict[str, str]] = No
 
 def error_json(message: str, code: int = ERR_NORMAL) -> bytes:
     """``cmds.Error.MarshalJSON`` plus the encoder's newline."""
-    return json.dumps({"Message": message, "Code": code, "Type": "error"},
-                      ensure_ascii=False).encode() + b"\n"
+    return go_json({"Message": message, "Code": code, "Type": "error"})
 
 
 def error_response(message: str, code: int = ERR_NORMAL) -> Response:
