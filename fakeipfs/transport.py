@@ -18,7 +18,7 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
 from .rpc.dispatcher import Dispatcher
-from .rpc.wire import Request
+from .rpc.wire import Request, Response
 
 #: The address in-process clients use; any host works, nothing listens there.
 INPROC_ADDR = "/dns/fakeipfs.invalid/tcp/5001/http"
@@ -58,8 +58,9 @@ class _BodyStream(io.RawIOBase):
 class _RawResponse(io.RawIOBase):
     """What ``requests.Response.raw`` needs: ``read`` and ``stream`` over the body chunks."""
 
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
+    def __init__(self, answer: Response) -> None:
+        self._answer = answer
+        self._chunks = iter(answer.iter_body())
         self._pending = b""
 
     def readable(self) -> bool:
@@ -75,6 +76,12 @@ class _RawResponse(io.RawIOBase):
         buf[:n] = self._pending[:n]
         self._pending = self._pending[n:]
         return n
+
+    def close(self) -> None:
+        """``requests`` closes ``raw`` when the response is closed: end the body too (a
+        ``pubsub sub`` stream unsubscribes)."""
+        self._answer.close()
+        super().close()
 
     def stream(self, amt: int = 65536, decode_content: Optional[bool] = None) -> Iterator[bytes]:
         if self._pending:
@@ -99,7 +106,7 @@ class DispatcherAdapter(BaseAdapter):
         response = requests.Response()
         response.status_code = answer.status
         response.headers = CaseInsensitiveDict(answer.headers)
-        response.raw = _RawResponse(iter(answer.iter_body()))
+        response.raw = _RawResponse(answer)
         response.url = request.url or ""
         response.request = request
         response.reason = {200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden",
@@ -199,3 +206,84 @@ class mock:  # noqa: N801 - used like moto's mock_* and fakeredis: as a decorato
             with _patched(self.node):
                 return fn(*args, **kwargs)
         return wrapper
+
+
+# --- httpx ------------------------------------------------------------------------------------
+
+def _httpx_request(request: Any, body: Any) -> Request:
+    rpc_request = Request.from_url(request.method, str(request.url), dict(request.headers), None)
+    rpc_request.body = body
+    return rpc_request
+
+
+class HTTPXTransport:
+    """An ``httpx.BaseTransport`` answering from a dispatcher (sync ``httpx.Client``)."""
+
+    def __new__(cls, dispatcher: Dispatcher):
+        import httpx
+
+        class _SyncStream(httpx.SyncByteStream):
+            def __init__(self, raw: _RawResponse) -> None:
+                self._raw = raw
+
+            def __iter__(self) -> Iterator[bytes]:
+                yield from self._raw.stream()
+
+            def close(self) -> None:
+                self._raw.close()
+
+        class _Transport(httpx.BaseTransport):
+            def handle_request(self, request: httpx.Request) -> httpx.Response:
+                answer = dispatcher.handle(_httpx_request(request, _BodyStream(request.stream)))
+                return httpx.Response(answer.status, headers=answer.headers,
+                                      stream=_SyncStream(_RawResponse(answer)))
+
+        return _Transport()
+
+
+class AsyncHTTPXTransport:
+    """An ``httpx.AsyncBaseTransport`` for async code (``httpx.AsyncClient``): the dispatcher
+    runs in a worker thread, and so does each read of the body, so the event loop never waits
+    on a command (a ``pubsub sub`` stream included)."""
+
+    def __new__(cls, dispatcher: Dispatcher):
+        import asyncio
+
+        import httpx
+
+        class _AsyncStream(httpx.AsyncByteStream):
+            def __init__(self, raw: _RawResponse) -> None:
+                self._raw = raw
+                self._chunks = raw.stream()
+
+            async def __aiter__(self):
+                while True:
+                    chunk = await asyncio.to_thread(next, self._chunks, None)
+                    if chunk is None:
+                        return
+                    yield chunk
+
+            async def aclose(self) -> None:
+                self._raw.close()
+
+        class _Transport(httpx.AsyncBaseTransport):
+            async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+                body = b"".join([part async for part in request.stream])
+                answer = await asyncio.to_thread(
+                    dispatcher.handle, _httpx_request(request, io.BytesIO(body)))
+                return httpx.Response(answer.status, headers=answer.headers,
+                                      stream=_AsyncStream(_RawResponse(answer)))
+
+        return _Transport()
+
+
+def httpx_client(node: Any = None, *, asynchronous: bool = False, **kwargs: Any):
+    """An ``httpx.Client`` (or ``AsyncClient``) whose requests reach ``node``'s RPC API, with
+    ``base_url`` set so that ``client.post("/api/v0/add", ...)`` works."""
+    import httpx
+    from .node import Node
+    dispatcher = Dispatcher(node if node is not None else Node())
+    kwargs.setdefault("base_url", "http://fakeipfs.invalid:5001")
+    if asynchronous:
+        return httpx.AsyncClient(transport=AsyncHTTPXTransport(dispatcher), **kwargs)
+    return httpx.Client(transport=HTTPXTransport(dispatcher), **kwargs)

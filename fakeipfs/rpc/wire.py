@@ -63,6 +63,16 @@ class Response:
     def read_all(self) -> bytes:
         return b"".join(self.iter_body())
 
+    def close(self) -> None:
+        """The client went away: release what the body holds (e.g. a pubsub subscription).
+        Safe to call from another thread while the body is being read."""
+        close = getattr(self.body, "close", None)
+        if close is not None:
+            try:
+                close()
+            except ValueError:  # a generator running in another thread; it ends on its own
+                pass
+
 
 def _base_headers() -> dict[str, str]:
     return {"Access-Control-Allow-Headers": EXPOSED, "Access-Control-Expose-Headers": EXPOSED,
