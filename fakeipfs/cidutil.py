@@ -9,7 +9,7 @@ from typing import Optional
 
 from multiformats import CID, multibase
 
-from .errors import InvalidArgument
+from .errors import InvalidArgument, err_unsupported_multibase
 
 
 def parse_cid(text: str) -> CID:
@@ -21,13 +21,14 @@ def parse_cid(text: str) -> CID:
 
 
 def format_cid(cid: CID, cid_base: Optional[str] = None, upgrade: bool = True) -> str:
-    """``cidenc.Encoder.Encode``: default text, or ``cid_base`` (v0 upgraded to v1 when asked)."""
+    """``cidenc.Encoder.Encode``: default text, or ``cid_base`` (v0 upgraded to v1 when asked).
+    ``cid_base`` is a name or a one-character prefix, as go-multibase ``EncoderByName`` takes it."""
     if not cid_base:
         return str(cid)
     try:
-        base = multibase.get(cid_base)
+        base = multibase.get(code=cid_base) if len(cid_base) == 1 else multibase.get(cid_base)
     except Exception:
-        raise InvalidArgument(f"unknown multibase: {cid_base}") from None
+        raise InvalidArgument(err_unsupported_multibase(cid_base)) from None
     if cid.version == 0:
         if not upgrade:
             return str(cid)

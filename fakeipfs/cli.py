@@ -1,5 +1,5 @@
 """``fakeipfs``: the ``ipfs`` command line, run against a fakeipfs :class:`~fakeipfs.Node`
-without a daemon.
+(or the ``fakeipfs daemon`` serving the repo).
 
 Commands, flags, short flags, defaults and the text they print follow kubo's
 ``core/commands/*.go`` (``add``, ``cat``, ``get``, ``ls``, ``block``, ``pin``, ``repo``,
@@ -12,10 +12,15 @@ Errors print as ``ipfs`` prints them (go-ipfs-cmds ``cli/run.go``): ``Error: <me
 stderr and exit status 1; a mistyped command line is followed by the usage.
 
 The repo is ``--repo-dir``, else ``$FAKEIPFS_PATH``, else ``~/.fakeipfs``; it is created on first
-use. ``add --only-hash`` and ``version`` need no repo and never create one. The emulated kubo
-version is ``--kubo-version``, else ``$FAKEIPFS_KUBO_VERSION``, else
-:data:`fakeipfs.DEFAULT_KUBO_VERSION`; the few CLI texts that changed across kubo releases read
-it through the predicates below.
+use. ``fakeipfs daemon`` serves it over HTTP (:mod:`fakeipfs.daemon`) and writes ``<repo>/api``;
+while a daemon answers there, the other commands send their work to it as kubo RPC requests
+(``add``, ``cat``, ``get``, ``ls``, ``block``, ``pin``, ``repo gc/stat``, ``dag``: one request per
+node call, through :class:`fakeipfs.daemon.RemoteNode`) and print what it answers, as ``ipfs``
+does; ``$FAKEIPFS_API_AUTH`` is sent as kubo's ``--api-auth`` secret. A stale api file (nothing
+listening) falls back to the repo, as kubo's client does. ``add --only-hash`` and ``version``
+need no repo and never create one. The emulated kubo version is ``--kubo-version``, else
+``$FAKEIPFS_KUBO_VERSION``, else :data:`fakeipfs.DEFAULT_KUBO_VERSION`; the few CLI texts that
+changed across kubo releases read it through the predicates below.
 
 ``fakeipfs version`` prints kubo's own line, ``ipfs version <emulated kubo version>``, so scripts
 that parse ``ipfs version`` keep working; ``fakeipfs version --all`` adds a
@@ -458,10 +463,17 @@ class _Context:
         return os.path.abspath(os.path.expanduser(path))
 
     def node(self) -> Node:
-        """The repo's node (the repo directory is created on first use)."""
+        """The repo's node: the running daemon's when ``<repo>/api`` names one that answers
+        (every call then goes to it over the RPC API, as ``ipfs`` does), else the repo itself
+        (created on first use)."""
         if self._node is None:
-            self._node = Node(repo=self.repo_path(), kubo_version=str(self.kubo_version))
-        return self._node
+            from .daemon import auth_header, node_for_repo
+            remote = node_for_repo(self.repo_path(), authorization=auth_header(os.environ.get("FAKEIPFS_API_AUTH", "")))
+            self._node = remote or self.local_node()  # type: ignore[assignment]
+        return self._node  # type: ignore[return-value]
+
+    def local_node(self) -> Node:
+        return Node(repo=self.repo_path(), kubo_version=str(self.kubo_version))
 
     def memory_node(self) -> Node:
         return Node(kubo_version=str(self.kubo_version))
@@ -1231,6 +1243,36 @@ def cmd_version(ctx: _Context) -> int:
     return 0
 
 
+# --- daemon ---------------------------------------------------------------------------------
+
+
+ERR_REPO_LOCKED = "lock {path}: someone else has the lock"  # go-fs-lock, as kubo prints it
+
+
+def cmd_daemon(ctx: _Context) -> int:
+    """cmd/ipfs/kubo/daemon.go ``daemonFunc``: the version block, the swarm line (fakeipfs has
+    no swarm: always offline), then the servers' lines (:mod:`fakeipfs.daemon`)."""
+    from .daemon import DaemonError, node_for_repo, serve
+    a = ctx.args
+    if not a.in_memory and node_for_repo(ctx.repo_path()) is not None:
+        raise CommandError(ERR_REPO_LOCKED.format(path=os.path.join(ctx.repo_path(), "repo.lock")))
+    version = ctx.kubo_version
+    machine = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+    ctx.out.write(f"Initializing daemon...\n"
+                  f"{'Kubo version' if kubo_brand(version) else 'go-ipfs version'}: {version}\n"
+                  f"Repo version: {_repo_version()}\nSystem version: {machine}/{sys.platform}\n"
+                  f"Golang version: python{platform.python_version()}\n"
+                  "Swarm not listening, running in offline mode.\n")
+    node = ctx.memory_node() if a.in_memory else ctx.local_node()
+    try:
+        serve(node, api=a.api, gateway=a.gateway, allow_remote=bool(a.allow_remote),
+              max_request_size=a.max_request_size, say=ctx.out.line)
+    except DaemonError as exc:
+        ctx.out.write("\n")  # daemon.go: "Print an extra line before any errors"
+        raise CommandError(str(exc)) from None
+    return 0
+
+
 # --- dag (drives Node.dag_* where this Node has them) ---------------------------------------
 
 
@@ -1439,6 +1481,13 @@ def build_parser() -> _Parser:
     _bool(p, "--human", "-H", help="Print sizes in human readable format (e.g., 1K 234M 2G).")
     p = _command(repo, "version", cmd_repo_version, "Show the repo version.")
     _bool(p, "--quiet", "-q", help="Write minimal output.")
+
+    p = _command(sub, "daemon", cmd_daemon, "Run a network-connected IPFS node (offline: fakeipfs has no swarm).")
+    p.add_argument("--api", help="The RPC API multiaddr to listen on. Default: the config's Addresses.API (/ip4/127.0.0.1/tcp/5001).")
+    p.add_argument("--gateway", help="The gateway multiaddr to listen on ('' for none). Default: the config's Addresses.Gateway (/ip4/127.0.0.1/tcp/8080).")
+    _bool(p, "--in-memory", help="Serve a fresh in-memory node instead of the repo.")
+    _bool(p, "--allow-remote", help="Allow listening on non-loopback addresses.")
+    p.add_argument("--max-request-size", type=_int_type(64), help="Largest request body accepted, in bytes (413 beyond). Default: unlimited.")
 
     p = _command(sub, "version", cmd_version, "Show IPFS version information (the emulated kubo's).")
     _bool(p, "--number", "-n", help="Only show the version number.")

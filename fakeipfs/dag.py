@@ -3,12 +3,12 @@
 dag-cbor, dag-json, identity) and DAG walks."""
 from __future__ import annotations
 
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from multiformats import CID
 
 from .codecs import dagpb
-from .errors import InvalidArgument, IPFSError
+from .errors import ERR_GC_CANNOT_FETCH_ALL_LINKS, InvalidArgument, IPFSError, err_unknown_multicodec
 
 DAG_PB, RAW, DAG_CBOR, DAG_JSON, JSON, CBOR = 0x70, 0x55, 0x71, 0x0129, 0x0200, 0x51
 
@@ -36,6 +36,39 @@ def links_of(cid: CID, block: bytes) -> list[CID]:
         from .codecs import dagjson
         return list(_cids_in(dagjson.decode(block)))
     return []
+
+
+def get_links(get: Callable[[CID], bytes], cid: CID) -> list[CID]:
+    """go-ipld-format ``GetLinks`` (boxo ipld/merkledag/merkledag.go ``GetLinks``): a raw block
+    has no links and is not fetched; any other block is fetched, and a missing one raises."""
+    if cid.codec.code == RAW:
+        return []
+    return links_of(cid, get(cid))
+
+
+def colored_set(get: Callable[[CID], bytes], recursive: Iterable[CID], direct: Iterable[CID]) -> set[bytes]:
+    """kubo gc/gc.go ``ColoredSet``: the multihashes ``repo gc`` keeps, i.e. the DAGs of the
+    recursive pins (``Descendants``, each CID walked once, links by :func:`get_links`) and the
+    direct pins. A block of a pinned DAG that cannot be fetched is reported after the walk
+    (``ErrCannotFetchAllLinks``) and gc aborts before it removes anything."""
+    keep: set[bytes] = set()
+    seen: set[bytes] = set()
+    complete = True
+    stack = list(recursive)
+    while stack:
+        cid = stack.pop()
+        if bytes(cid) in seen:
+            continue
+        seen.add(bytes(cid))
+        keep.add(bytes(cid.digest))
+        try:
+            stack.extend(get_links(get, cid))
+        except IPFSError:
+            complete = False
+    if not complete:
+        raise IPFSError(ERR_GC_CANNOT_FETCH_ALL_LINKS)
+    keep.update(bytes(cid.digest) for cid in direct)
+    return keep
 
 
 def walk(get: Callable[[CID], bytes], root: CID, *, unique: bool = True) -> Iterator[CID]:
@@ -148,15 +181,17 @@ class DagCommands:
                 pin: bool = False) -> CID:
         """``ipfs dag put``: decode ``data`` with the input codec, store it with the store
         codec (defaults dag-json → dag-cbor; kubo v0.7.0's ``format=cbor``/``input-enc=json``
-        are the same thing)."""
+        are the same thing). Codec names are go-multicodec's (``Code.Set``: ``unknown
+        multicodec: %q``). ``pin`` pins recursively, keeping any direct pin (core/coreapi/dag.go
+        ``pinningAdder.Add``: ``PinWithMode(..., pin.Recursive)``, v0.7.0 and HEAD)."""
         from .codecs import dagcbor, dagjson
         from .hashing import CidBuilder, get_hasher
         store = (store_codec or "dag-cbor").lower()
         source = (input_codec or "dag-json").lower()
         if store not in _STORE_CODECS:
-            raise InvalidArgument(f"unknown multicodec: {store!r}" if store else "empty codec")
+            raise InvalidArgument(err_unknown_multicodec(store) if store else "empty codec")
         if source not in _INPUT_CODECS:
-            raise InvalidArgument(f"unknown multicodec: {source!r}")
+            raise InvalidArgument(err_unknown_multicodec(source))
         source = _INPUT_CODECS[source]
         store_code = _STORE_CODECS[store]
         if source == "raw":
@@ -181,7 +216,7 @@ class DagCommands:
         cid = CidBuilder(1, get_hasher(hash)).cid(store_code, block)
         self.blockstore.put(cid, block)  # type: ignore[attr-defined]
         if pin:
-            self.pins.pin(cid, True)  # type: ignore[attr-defined]
+            self.pins.pin_with_mode(cid, True)  # type: ignore[attr-defined]
         return cid
 
     def dag_resolve(self, path) -> tuple[CID, str]:
@@ -233,7 +268,7 @@ class DagCommands:
             if rest:
                 raise InvalidArgument(f"cannot encode a path inside a node as {codec}")
             return self._get(cid)  # type: ignore[attr-defined]
-        raise InvalidArgument(f"unknown multicodec: {codec!r}")
+        raise InvalidArgument(err_unknown_multicodec(codec))
 
     def dag_export(self, path) -> Iterator[bytes]:
         """``ipfs dag export``: a CARv1 of the DAG, blocks depth-first, each once, root first

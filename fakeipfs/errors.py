@@ -402,3 +402,331 @@ def err_pinned_via(root: str) -> str:
 
 # kubo gc/gc.go ErrCannotFetchAllLinks
 ERR_GC_CANNOT_FETCH_ALL_LINKS = "garbage collection aborted: could not retrieve some links"
+
+
+# pubsub: kubo core/coreapi/pubsub.go ``checkNode`` (core/commands/pubsub.go before 0.4.18),
+# the 0.17 wording after kubo #9334 (stylecheck); core/commands/pubsub.go ``urlArgsDecoder`` (0.11+)
+ERR_PUBSUB_NOT_ENABLED = ("experimental pubsub feature not enabled. "
+                          "Run daemon with --enable-pubsub-experiment to use.")
+ERR_PUBSUB_NOT_ENABLED_V0_17 = ("experimental pubsub feature not enabled, "
+                                "run daemon with --enable-pubsub-experiment to use")
+ERR_URL_ARG_BASE64URL = "URL arg must be base64url encoded"
+ERR_MULTIBASE_EMPTY = "cannot decode multibase for zero length string"  # go-multibase Decode
+ERR_HEX_ODD_LENGTH = "encoding/hex: odd length hex string"  # Go encoding/hex ErrLength
+
+
+def err_url_arg_multibase(reason: str) -> str:
+    """kubo ``urlArgsDecoder``: a topic that go-multibase cannot decode."""
+    return f"URL arg must be multibase encoded: {reason}"
+
+
+def err_hex_invalid_byte(byte: int) -> str:
+    """Go ``encoding/hex.InvalidByteError`` (``%#U``: ``U+006F 'o'``, the quote only if printable)."""
+    char = chr(byte)
+    return f"encoding/hex: invalid byte: U+{byte:04X}" + (f" '{char}'" if char.isprintable() else "")
+
+
+# --- RPC command groups: block, dag, object, pin, repo, refs (fakeipfs/rpc/*.py) --------------
+
+# kubo core/commands/cmdenv/file.go GetFileArg; go-multibase EncoderByName
+ERR_NO_FILE_ARG = "expected a file argument"
+ERR_FILE_ARG_NIL = "file argument was nil"
+ERR_EMPTY_MULTIBASE = "empty multibase encoding"
+
+# kubo core/commands/block.go, dag/dag.go (each words files.FileFromEntry's nil its own way)
+ERR_BLOCK_PUT_NOT_FILE = "expected a file"
+ERR_DAG_PUT_NOT_FILE = "expected a regular file"
+ERR_DAG_IMPORT_NOT_FILE = "expected a file handle"
+
+
+def err_big_block(limit_mib: int) -> str:
+    """kubo core/commands/cmdutils/utils.go ``CheckBlockSize`` (v0.13+)."""
+    return (f"produced block is over {limit_mib}MiB: big blocks can't be exchanged with other "
+            "peers. consider using UnixFS for automatic chunking of bigger files, or pass "
+            "--allow-big-block to override")
+
+
+def err_not_a_multihash_name(name: str) -> str:
+    """kubo v0.7.0 core/commands/dag/dag.go ``dag put --hash`` (sic)."""
+    return f"{name} in not a valid multihash name"
+
+
+def err_unpinned_roots(failed: int, total: int) -> str:
+    """kubo core/commands/dag/import.go."""
+    return f"unable to pin all roots: {failed} out of {total} failed"
+
+
+def err_export_root(reason: str) -> str:
+    """kubo core/commands/dag/export.go (up to v0.23: bare CIDs only)."""
+    return f"unable to parse root specification (currently only bare CIDs are supported): {reason}"
+
+
+ERR_DAG_STAT_REMAINDER = "cannot return size for anything other than a DAG with a root CID"
+
+
+def err_dag_traversal(reason: str) -> str:
+    """kubo core/commands/dag/dag.go (stat.go from v0.21) ``fmt.Errorf("error traversing DAG: %w")``."""
+    return f"error traversing DAG: {reason}"
+
+
+# kubo core/commands/object/object.go (v0.28+: RemovedObjectCmd)
+ERR_OBJECT_REMOVED = "removed, use 'ipfs dag' or 'ipfs files' instead"
+
+# kubo core/commands/pin.go (pin/pin.go from v0.8)
+ERR_PIN_VERIFY_VERBOSE_QUIET = "the --verbose and --quiet options can not be used at the same time"
+
+# kubo core/commands/repo.go; go-ipfs-blockstore ErrHashMismatch
+ERR_GC_STREAM_ERRORS = "encountered errors during gc run"
+ERR_REPO_VERIFY_CORRUPT = "verify complete, some blocks were corrupt"
+MSG_REPO_VERIFY_OK = "verify complete, all blocks validated."
+ERR_HASH_MISMATCH = "block in storage has different hash than requested"
+
+
+def msg_block_corrupt(cid: str, reason: str) -> str:
+    """kubo core/commands/repo.go ``verifyWorkerRun``."""
+    return f"block {cid} was corrupt ({reason})"
+
+
+# kubo core/commands/refs.go
+ERR_REFS_EDGES_FORMAT = "using format argument with edges is not allowed"
+
+
+# MFS: ``ipfs files`` (kubo core/commands/files.go at v0.7.0, go-mfs v0.1.2, go-unixfs v0.2.4
+# mod/dagmodifier.go, go-merkledag v0.3.2)
+ERR_NOT_EXIST = "file does not exist"  # Go os.ErrNotExist, as go-mfs returns it
+ERR_EXIST = "file already exists"  # Go os.ErrExist
+ERR_DIR_EXISTS = "directory already has entry by that name"  # go-mfs dir.go ErrDirExists
+ERR_MKDIR_ROOT = "cannot create directory '/': Already exists"  # go-mfs ops.go Mkdir
+ERR_EMPTY_NAME = "cannot create file with empty name"  # go-mfs ops.go PutNode
+ERR_EMPTY_PATH = "paths must not be empty"  # files.go checkPath
+ERR_LEADING_SLASH = "paths must start with a leading slash"  # files.go checkPath
+ERR_DELETE_ROOT = "cannot delete root"  # files.go rm
+ERR_RM_PATH_IS_DIRECTORY = "path is a directory, use -r to remove directories"  # removePath, 0.13+
+ERR_RM_SOME = "can't remove some files"  # files.go rm, 0.13+
+ERR_RM_NO_FLUSH = ("files rm always flushes for safety. The --flush flag cannot be set to false "
+                   "for this command")  # 0.38+
+ERR_EXPECTED_DIRECTORY = "expected *mfs.Directory, didn't get it. This is likely a race condition"
+ERR_CHCID_NOT_DIR = "can only update directories"  # files.go updatePath
+ERR_STAT_FORMAT = "format was set by multiple options. Only one format option is allowed"
+ERR_NEGATIVE_COUNT = "cannot specify negative 'count'"  # files.go read
+ERR_NEGATIVE_WRITE_OFFSET = "cannot have negative write offset"  # files.go write
+ERR_NEGATIVE_BYTE_COUNT = "cannot have negative byte count"  # files.go write
+ERR_SYMLINKS = "symlinks not yet supported"  # go-mfs file.go Open
+ERR_NOT_YET_IMPLEMENTED = "not yet implemented"  # go-mfs dir.go (a UnixFS Metadata child)
+ERR_INVALID_CHILD = "invalid child node"  # go-mfs dir.go
+ERR_CACHE_NODE_TYPE = "unrecognized node type in cache node"  # go-mfs dir.go cacheNode
+ERR_NOT_PROTOBUF = "expected protobuf dag node"  # go-merkledag ErrNotProtobuf
+ERR_DAGMODIFIER_NOT_UNIXFS = "dagmodifier only supports unixfs nodes (proto or raw)"  # ErrNotUnixfs
+ERR_PROTO_TYPE_NOT_SET = 'proto: required field "Type" not set'  # gogo/protobuf, a non-UnixFS dag-pb
+
+
+def err_mfs_not_a_file(path: str) -> str:
+    """files.go read/write: ``%s was not a file``."""
+    return f"{path} was not a file"
+
+
+def err_mfs_not_a_directory(path: str) -> str:
+    """go-mfs ops.go ``lookupDir``: ``%s is not a directory``."""
+    return f"{path} is not a directory"
+
+
+def err_mfs_mkdir_not_directory(path: str) -> str:
+    """go-mfs ops.go ``Mkdir``: ``%s was not a directory`` (the path *before* the offender)."""
+    return f"{path} was not a directory"
+
+
+def err_mfs_cannot_access(path: str) -> str:
+    """go-mfs ops.go ``DirLookup``: ``cannot access %s: Not a directory``."""
+    return f"cannot access {path}: Not a directory"
+
+
+def err_mfs_is_directory(path: str) -> str:
+    """files.go rm: ``%s is a directory, use -r to remove directories``."""
+    return f"{path} is a directory, use -r to remove directories"
+
+
+def err_mfs_offset_past_end(offset: int, size: int) -> str:
+    """files.go read: ``offset was past end of file (%d > %d)``."""
+    return f"offset was past end of file ({offset} > {size})"
+
+
+def err_mfs_unrecognized_hash(name: str) -> str:
+    """files.go ``getPrefix``: ``unrecognized hash function: %s`` (unquoted, unlike add's %q)."""
+    return f"unrecognized hash function: {name}"
+
+
+def err_mfs_stat_type(type_name: str) -> str:
+    """files.go ``statNode``: ``unrecognized node type: %s`` (the UnixFS type's enum name)."""
+    return f"unrecognized node type: {type_name}"
+
+
+# --- identity, keys, IPNS names, config and the small commands --------------------------------
+# kubo core/commands/{id,keystore,config,bootstrap,swarm,ping,shutdown}.go, core/commands/name/,
+# core/coreapi/{key,name}.go, keystore/keystore.go, namesys/, repo/common/common.go; go-libp2p
+# core/crypto, core/peer; go-libp2p-kbucket; go-libp2p-swarm.
+
+# go-libp2p core/crypto (key.go, rsa_common.go, ed25519.go)
+ERR_BAD_KEY_TYPE = "invalid or unsupported key type"
+
+
+def err_rsa_key_too_small(bits: int) -> str:
+    """core/crypto rsa_common.go ``ErrRsaKeyTooSmall``."""
+    return f"rsa keys must be >= {bits} bits to be useful"
+
+
+def err_ed25519_private_key_size(size: int) -> str:
+    """core/crypto ed25519.go ``UnmarshalEd25519PrivateKey``."""
+    return f"expected ed25519 data size to be 64 or 96, got {size}"
+
+
+def err_unrecognized_key_type(name: str) -> str:
+    """core/coreapi/key.go ``Generate``."""
+    return f"unrecognized key type: {name}"
+
+
+# core/commands/id.go
+ERR_INVALID_PEER_ID = "invalid peer id"
+#: ``offlineIdErrorMessage`` up to 0.12 (also the answer of a daemon that finds no route to the peer)
+ERR_ID_OFFLINE = """'ipfs id' currently cannot query information on remote
+peers without a running daemon; we are working to fix this.
+In the meantime, if you want to query remote peers using 'ipfs id',
+please run the daemon:
+
+    ipfs daemon &
+    ipfs id QmaCpDMGvV2BGHeYERUEnRQAwe3N8SzbUtfsmvsqQLuvuJ
+"""
+#: ``offlineIdErrorMessage`` from 0.13
+ERR_ID_OFFLINE_V0_13 = ("'ipfs id' cannot query information on remote peers without a running daemon; "
+                        "if you only want to convert --peerid-base, pass --offline option.")
+
+# core/commands/keystore.go, core/coreapi/key.go, keystore/keystore.go
+ERR_KEY_TYPE_REQUIRED = "please specify a key type with --type"
+ERR_KEY_CREATE_SELF = "cannot create key with name 'self'"
+ERR_KEY_RENAME_SELF = "cannot rename key with name 'self'"
+ERR_KEY_OVERWRITE_SELF = "cannot overwrite key with name 'self'"
+ERR_KEY_REMOVE_SELF = "cannot remove key with name 'self'"
+ERR_KEY_IMPORT_SELF = "cannot import key with name 'self'"
+ERR_KEY_EXPORT_SELF = "cannot export key with name 'self'"
+ERR_KEY_NAME_EMPTY = "key name must be at least one character"  # keystore.go encode
+ERR_KEYSTORE_KEY_EXISTS = "key by that name already exists, refusing to overwrite"  # ErrKeyExists
+ERR_NO_SUCH_KEY = "no key by the given name was found"  # keystore.go ErrNoSuchKey
+ERR_NO_KEY_BY_NAME_OR_PEER_ID = "no key by the given name or PeerID was found"  # coreapi/name.go keylookup
+
+
+def err_key_with_name_exists(name: str) -> str:
+    return f"key with name '{name}' already exists"
+
+
+def err_no_key_named(name: str) -> str:
+    return f"no key named {name} was found"
+
+
+def err_key_doesnt_exist(name: str) -> str:
+    return f"key with name '{name}' doesn't exist"
+
+
+def err_unrecognized_import_format(name: str) -> str:
+    return f"unrecognized import format: {name}"
+
+
+def err_key_unmarshal(reason: str) -> str:
+    """keystore.go import (0.13+): ``unable to unmarshall format=libp2p-protobuf-cleartext: %w``."""
+    return f"unable to unmarshall format=libp2p-protobuf-cleartext: {reason}"
+
+
+# core/commands/name/publish.go, ipns.go; namesys/interface.go, namesys.go
+ERR_RESOLVE_FAILED = "could not resolve name"
+ERR_RESOLVE_RECURSION = "could not resolve name (recursion limit exceeded)"
+ERR_NOT_PROQUINT = "not a valid proquint string"  # namesys/proquint.go
+ERR_DHT_TIMEOUT_NEGATIVE = "DHT timeout value must be >= 0"
+
+
+def err_lifetime_option(reason: str) -> str:
+    return f"error parsing lifetime option: {reason}"
+
+
+def err_ipns_cid_codec(fixed_cid: str) -> str:
+    """namesys.go: a CIDv1 whose codec is not ``libp2p-key``."""
+    return f"peer ID represented as CIDv1 require libp2p-key multicodec: retry with /ipns/{fixed_cid}"
+
+
+# core/commands/config.go, repo/common/common.go
+ERR_CONFIG_PRIVATE_KEY = "cannot show or change private key through API"
+ERR_CONFIG_DECODE = "failed to decode file as config"
+ERR_CONFIG_REPLACE_PRIVATE_KEY = "setting private key with API is not supported"
+ERR_CONFIG_GET_PRIVATE_KEY = "failed to get PrivKey"
+ERR_CONFIG_PRIVATE_KEY_NOT_STRING = "private key in config was not a string"
+
+
+def err_config_get(reason: str) -> str:
+    """config.go ``getConfig``: ``failed to get config value: %q``."""
+    return f"failed to get config value: {_go_quote(reason)}"
+
+
+def err_config_set(reason: str) -> str:
+    """config.go ``setConfig``."""
+    return f"failed to set config value: {reason} (maybe use --json?)"
+
+
+def err_config_json(reason: str) -> str:
+    """config.go with ``--json``: ``failed to unmarshal json. %s``."""
+    return f"failed to unmarshal json. {reason}"
+
+
+def err_config_key_not_a_map(sofar: str) -> str:
+    return f"{sofar} key is not a map"
+
+
+def err_config_key_no_attributes(sofar: str) -> str:
+    """``MapGetKV`` up to 0.12 (the path *before* the missing key, so "`` key has no
+    attributes``" for a missing top-level key)."""
+    return f"{sofar} key has no attributes"
+
+
+def err_config_key_not_found(path: str) -> str:
+    """``MapGetKV`` from 0.13."""
+    return f"{path} not found"
+
+
+# core/commands/bootstrap.go
+ERR_BOOTSTRAP_NO_PEERS = "no bootstrap peers to add"
+ERR_BOOTSTRAP_RM_AUTO = ("cannot remove individual bootstrap peers when using 'auto' placeholder: the 'auto' "
+                         "value is managed by AutoConf. Either disable AutoConf by setting AutoConf.Enabled=false "
+                         "and replace 'auto' with specific peer addresses, or use 'ipfs bootstrap rm --all' to "
+                         "remove all peers")
+
+
+def err_invalid_bootstrap_address(addr: str) -> str:
+    return f"invalid bootstrap address: {addr}"
+
+
+def err_bootstrap_without_transport(addr: str) -> str:
+    return f"bootstrap address without a transport: {addr}"
+
+
+# core/commands/ping.go, swarm.go, root.go, shutdown.go; go-libp2p, kbucket, swarm
+ERR_PING_SELF = "error: can't ping self"
+ERR_NOT_ONLINE = "this command must be run in online mode. Try running 'ipfs daemon' first"
+ERR_DAEMON_NOT_RUNNING = "daemon not running"
+ERR_LOOKUP_FAILURE = "failed to find any peer in table"  # go-libp2p-kbucket ErrLookupFailure
+ERR_INVALID_P2P_ADDR = "invalid p2p multiaddr"  # go-libp2p core/peer ErrInvalidAddr
+ERR_NOT_CONNECTED = "not connected"  # coreiface ErrNotConnected
+ERR_CONN_NOT_FOUND = "conn not found"  # coreiface ErrConnNotFound
+ERR_DIAL_TO_SELF = "dial to self attempted"  # go-libp2p-swarm ErrDialToSelf
+
+
+def err_ping_count(count: int) -> str:
+    return f"ping count must be greater than 0, was {count}"
+
+
+def err_peer_lookup_failed(reason: str) -> str:
+    return f"peer lookup failed: {reason}"
+
+
+def err_parse_peer_address(text: str, reason: str) -> str:
+    return f"failed to parse peer address '{text}': {reason}"
+
+
+def err_found_no_ipfs_peers(addr: str) -> str:
+    """swarm.go ``resolveAddresses``: an address that names no peer."""
+    return f"found no ipfs peers at {addr}"

@@ -3,12 +3,15 @@
 This is the model every front door (RPC dispatcher, CLI, pytest plugin) drives. Method names
 follow kubo's commands (``add``, ``cat``, ``block_put``, ``pin_add``, ``repo_gc`` ...) and take
 kubo's option names and defaults; errors carry kubo's messages (:mod:`fakeipfs.errors`).
-Every operation either completes or leaves blocks and pins as they were.
+An operation that fails on bad input leaves blocks and pins as they were; commands that kubo
+runs one argument at a time (``pin add``, ``pin rm``, ``block rm``) keep what the arguments
+before the failing one did.
 """
 from __future__ import annotations
 
 import io
 import os
+import tempfile
 import threading
 from typing import BinaryIO, Iterable, Iterator, Optional, Sequence, Union
 
@@ -16,13 +19,13 @@ from multiformats import CID
 
 from . import dag as dagmod
 from . import errors
-from .blockstore import Blockstore, FlatfsBlockstore, MemoryBlockstore
+from .blockstore import IDENTITY, Blockstore, FlatfsBlockstore, MemoryBlockstore
 from .errors import InvalidArgument, IPFSError, NotFound, PinError
 from .hashing import CidBuilder, get_hasher
 from .dag import DagCommands
 from .objects import ObjectCommands
 from .path import ContentPath, parse as parse_path, resolve as resolve_path
-from .pins import Pinner
+from .pins import PIN_TYPES, Pinner
 from .unixfs import exporter, tar
 from .unixfs.dagbuilder import NullSink
 from .unixfs.files import Directory, Entry, File, from_path
@@ -34,32 +37,169 @@ Source = Union[bytes, str, "os.PathLike[str]", BinaryIO, Entry]
 
 
 class _Journal:
-    """Writes an import's blocks straight to the blockstore, remembering which were new, so
-    that a failed ``add`` can remove them again: nothing is left half-added."""
+    """One ``add``'s writes, straight to the blockstore: the blocks it touched (found present
+    or wrote, by multihash) and the ones it wrote, so that a failed add can remove those again
+    (see :class:`_Journals`)."""
 
-    def __init__(self, store: Blockstore) -> None:
-        self.store = store
-        self.retains_data = getattr(store, "retains_data", False)
+    def __init__(self, journals: "_Journals", start: int) -> None:
+        self._journals = journals
+        self.store = journals.store
+        self.retains_data = getattr(self.store, "retains_data", False)
+        self.start = start
+        self.end: Optional[int] = None
+        self.touched: set[bytes] = set()
         self.added: list[CID] = []
-        self._lock = threading.Lock()
 
     def put_parts(self, cid: CID, parts: tuple[bytes, ...]) -> None:
-        if self.store.has(cid):
-            return
-        self.store.put_parts(cid, parts)
-        with self._lock:
-            self.added.append(cid)
+        # Claim the block before looking for it: a rollback deletes under the same lock and
+        # only what nobody else claimed, so a block found present here stays present.
+        with self._journals.lock:
+            self.touched.add(bytes(cid.digest))
+        new = not self.store.has(cid)
+        self.store.put_parts(cid, parts)  # also when present: records the CID it is stored under
+        if new:
+            self.added.append(cid)  # read by finish(), once this add's writes are over
 
-    def rollback(self) -> None:
-        for cid in self.added:
-            self.store.delete(cid)
+
+class _Journals:
+    """The node's adds in flight.
+
+    kubo never deletes blocks when an add fails (core/coreunix/add.go writes through the
+    DAGService with no rollback); fakeipfs' policy is that bad input leaves the store as it
+    was. The two meet here: a failed add deletes a block it wrote only if no other add that
+    overlapped it in time touched that block, since that add may have found the block present
+    and pinned a DAG through it. A finished add keeps its claims while an add that overlapped
+    it is still running; a failed add pins nothing, so its claims go with it.
+    """
+
+    def __init__(self, store: "_StoredCids") -> None:
+        self.store = store
+        self.lock = threading.Lock()
+        self._clock = 0
+        self._live: list[_Journal] = []
+
+    def begin(self) -> _Journal:
+        with self.lock:
+            self._clock += 1
+            journal = _Journal(self, self._clock)
+            self._live.append(journal)
+            return journal
+
+    def finish(self, journal: _Journal, ok: bool) -> None:
+        with self.lock:
+            if ok:
+                self._clock += 1
+                journal.end = self._clock
+            else:
+                self._live.remove(journal)
+                overlapping = [o for o in self._live if o.end is None or o.end > journal.start]
+                for cid in journal.added:
+                    key = bytes(cid.digest)
+                    if not any(key in o.touched for o in overlapping):
+                        self.store.delete(cid)
+            running = [o.start for o in self._live if o.end is None]
+            self._live = [o for o in self._live if o.end is None or (running and o.end > min(running))]
+
+
+class _StoredCids:
+    """The node's blockstore, remembering the CIDs each block was written under.
+
+    The blockstore is keyed by multihash, as kubo's has been since 0.12. Before, kubo keyed it
+    by the whole CID (docs/changelogs/v0.12.md "Blockstore migration from full CID to Multihash
+    keys"), and ``repo gc`` reported those keys (v0.7.0 gc/gc.go ``AllKeysChan``), e.g. the
+    ``Qm...`` of a CIDv0 block. This wrapper keeps, per multihash, the (CID version, codec)
+    pairs written, in memory and, for a repo, in an append-only log (``+<version> <codec hex>
+    <multihash hex>`` written, ``-<multihash hex>`` deleted; rewritten by :meth:`compact`).
+    Everything else is the wrapped store's.
+    """
+
+    def __init__(self, store: Blockstore, log_path: Optional[str] = None) -> None:
+        self._store = store
+        self._log_path = log_path
+        self._forms: Optional[dict[bytes, list[tuple[int, int]]]] = None
+        self._lock = threading.Lock()
+        self.has, self.get, self.get_parts = store.has, store.get, store.get_parts  # hot reads
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def _table(self) -> dict[bytes, list[tuple[int, int]]]:
+        """Multihash -> (version, codec) forms, read from the log on first use (lock held)."""
+        if self._forms is None:
+            self._forms = {}
+            if self._log_path is not None and os.path.exists(self._log_path):
+                with open(self._log_path) as handle:
+                    for line in handle:
+                        if line.startswith("+"):
+                            version, codec, key = line[1:].split()
+                            self._forms.setdefault(bytes.fromhex(key), []).append((int(version), int(codec, 16)))
+                        elif line.startswith("-"):
+                            self._forms.pop(bytes.fromhex(line[1:].strip()), None)
+        return self._forms
+
+    def _log(self, line: str) -> None:
+        with open(self._log_path, "a") as handle:  # type: ignore[arg-type]
+            handle.write(line)
+
+    def _record(self, cid: CID) -> None:
+        if cid.hashfun.code == IDENTITY:
+            return
+        key, form = bytes(cid.digest), (cid.version, cid.codec.code)
+        with self._lock:
+            forms = self._table().setdefault(key, [])
+            if form not in forms:
+                forms.append(form)
+                if self._log_path is not None:
+                    self._log(_form_line(key, form))
+
+    def put(self, cid: CID, data: bytes) -> None:
+        self._store.put(cid, data)
+        self._record(cid)
+
+    def put_parts(self, cid: CID, parts: Sequence[bytes]) -> None:
+        self._store.put_parts(cid, parts)
+        self._record(cid)
+
+    def delete(self, cid: CID) -> bool:
+        removed = self._store.delete(cid)
+        key = bytes(cid.digest)
+        with self._lock:
+            if self._table().pop(key, None) is not None and self._log_path is not None:
+                self._log(f"-{key.hex()}\n")
+        return removed
+
+    def stored_cids(self, cid: CID) -> list[CID]:
+        """The CIDs the block of ``cid``'s multihash was written under, first first."""
+        key = bytes(cid.digest)
+        with self._lock:
+            forms = list(self._table().get(key, ()))
+        return [CID("base58btc" if version == 0 else "base32", version, codec, key)
+                for version, codec in forms]
+
+    def compact(self) -> None:
+        """Rewrite the log as the present blocks' forms only (atomically, as pins.json)."""
+        if self._log_path is None:
+            return
+        with self._lock:
+            present = set(self._store.multihashes())
+            fd, tmp = tempfile.mkstemp(prefix=".stored-cids-", dir=os.path.dirname(self._log_path))
+            with os.fdopen(fd, "w") as handle:
+                for key, forms in self._table().items():
+                    if key in present:
+                        handle.writelines(_form_line(key, form) for form in forms)
+            os.replace(tmp, self._log_path)
+
+
+def _form_line(key: bytes, form: tuple[int, int]) -> str:
+    return f"+{form[0]} {form[1]:x} {key.hex()}\n"
 
 
 class Node(DagCommands, ObjectCommands):
     """An emulated kubo node.
 
     ``Node()`` keeps everything in memory; ``Node(repo=path)`` keeps blocks in a flatfs
-    ``blocks/`` directory and pins in ``pins.json`` there, surviving restarts.
+    ``blocks/`` directory, pins in ``pins.json`` and the CIDs blocks were written under in
+    ``stored-cids.log`` there, surviving restarts.
     """
 
     def __init__(self, *, repo: "Optional[str | os.PathLike[str]]" = None,
@@ -69,11 +209,13 @@ class Node(DagCommands, ObjectCommands):
         self.sharding_enabled = sharding_enabled
         if self.repo is not None:
             os.makedirs(self.repo, exist_ok=True)
-            self.blockstore: Blockstore = FlatfsBlockstore(os.path.join(self.repo, "blocks"))
+            self.blockstore = _StoredCids(FlatfsBlockstore(os.path.join(self.repo, "blocks")),
+                                          os.path.join(self.repo, "stored-cids.log"))
             self.pins = Pinner(os.path.join(self.repo, "pins.json"))
         else:
-            self.blockstore = MemoryBlockstore()
+            self.blockstore = _StoredCids(MemoryBlockstore())
             self.pins = Pinner()
+        self._journals = _Journals(self.blockstore)
         self._lock = threading.RLock()
 
     # --- helpers ------------------------------------------------------------------------------
@@ -104,7 +246,7 @@ class Node(DagCommands, ObjectCommands):
                 try:
                     out.append(from_path(source, recursive=recursive, hidden=hidden))
                 except IsADirectoryError:
-                    raise InvalidArgument(f"{os.fspath(source)} is a directory, use the '-r' flag to specify directories") from None
+                    raise InvalidArgument(errors.err_not_recursive(os.fspath(source))) from None
                 except FileNotFoundError:
                     raise InvalidArgument(f"lstat {os.fspath(source)}: no such file or directory") from None
             elif hasattr(source, "read"):
@@ -128,19 +270,21 @@ class Node(DagCommands, ObjectCommands):
         opts = AddOptions(**options)
         settings = opts.resolve()
         entries = self._entries(sources, recursive, opts.hidden)
-        journal = _Journal(self.blockstore) if not settings.only_hash else None
+        journal = self._journals.begin() if not settings.only_hash else None
         importer = Importer(settings, journal or NullSink(), on_event,
                             sharding_enabled=self.sharding_enabled)
+        ok = False
         try:
             roots = importer.add(entries)
-        except BaseException:
+            if journal is not None and settings.pin:
+                with self._lock:
+                    for root in roots:
+                        # core/coreunix/add.go PinRoot: PinWithMode(root, pin.Recursive)
+                        self.pins.pin_with_mode(root.cid, True)
+            ok = True
+        finally:
             if journal is not None:
-                journal.rollback()
-            raise
-        if journal is not None and settings.pin:
-            with self._lock:
-                for root in roots:
-                    self.pins.pin(root.cid, True)
+                self._journals.finish(journal, ok)
         return importer.events
 
     def add_bytes(self, data: bytes, **options) -> AddEvent:
@@ -152,17 +296,18 @@ class Node(DagCommands, ObjectCommands):
     # --- read ---------------------------------------------------------------------------------
 
     def cat_stream(self, path: "str | CID", offset: int = 0, length: Optional[int] = None) -> Iterator[bytes]:
-        """``ipfs cat``: the file's bytes from ``offset``, at most ``length`` (kubo cat.go)."""
+        """``ipfs cat``: the file's bytes from ``offset``, at most ``length`` (kubo cat.go; a
+        ``length`` of 0 returns nothing before any path is looked at: ``if max == 0``)."""
         if offset < 0:
             raise InvalidArgument(errors.ERR_NEGATIVE_OFFSET)
         if length is not None and length < 0:
             raise InvalidArgument(errors.ERR_NEGATIVE_LENGTH)
+        if length == 0:
+            return iter(())
         cid = self.resolve(path)
         node = exporter.load(self._get, cid)  # errors (directory, missing block) before output
         if node.kind == "directory":
             raise IPFSError(errors.ERR_IS_DIR)
-        if length == 0:
-            return iter(())
         return (bytes(piece) if isinstance(piece, memoryview) else piece
                 for piece in exporter.cat(self._get, cid, offset, length, self.blockstore.get_parts))
 
@@ -194,16 +339,16 @@ class Node(DagCommands, ObjectCommands):
 
     def block_put(self, data: bytes, *, format: Optional[str] = None, cid_codec: Optional[str] = None,
                   mhtype: str = "sha2-256", mhlen: int = -1, pin: bool = False) -> CID:
-        """``ipfs block put`` (kubo core/coreiface/options/block.go, by version: before 0.13 an
-        unset ``format`` with sha2-256 gives CIDv0; from 0.13 ``cid-codec`` defaults to raw)."""
+        """``ipfs block put`` (:mod:`fakeipfs.blocks`, by version: before 0.13 an unset ``format``
+        with sha2-256 gives CIDv0; from 0.13 ``cid-codec`` defaults to raw). ``pin`` pins
+        recursively, keeping any direct pin (kubo core/coreapi/block.go ``Put``:
+        ``api.pinning.PinWithMode(ctx, b.Cid(), pin.Recursive, ...)``, v0.7.0 and HEAD)."""
         from .blocks import put_prefix
-        builder_version, codec = put_prefix(self.kubo_version, format, cid_codec, mhtype, mhlen)
-        hasher = get_hasher(mhtype)
-        cid = CidBuilder(builder_version, hasher).cid(codec, data)
+        cid = put_prefix(self.kubo_version, format, cid_codec, mhtype, mhlen).sum(data)
         with self._lock:
             self.blockstore.put(cid, data)
             if pin:
-                self.pins.pin(cid, False)
+                self.pins.pin_with_mode(cid, True)
         return cid
 
     def block_get(self, path: "str | CID") -> bytes:
@@ -214,7 +359,10 @@ class Node(DagCommands, ObjectCommands):
         return cid, self.blockstore.size(cid)
 
     def block_rm(self, cids: Iterable["str | CID"], *, force: bool = False) -> list[tuple[CID, Optional[str]]]:
-        """``ipfs block rm``: per block, None or the error (pinned, missing)."""
+        """``ipfs block rm``: per block, None or the error (kubo blocks/blockstoreutil/remove.go
+        ``RmBlocks``: a pinned block is refused with ``Pinned.String()``; a block the store does
+        not have is an error unless ``force``; an identity CID is always "had", and removing
+        it does nothing (boxo blockstore/idstore.go))."""
         out: list[tuple[CID, Optional[str]]] = []
         with self._lock:
             pinned = self._pinned_keys()
@@ -222,12 +370,18 @@ class Node(DagCommands, ObjectCommands):
                 cid = item if isinstance(item, CID) else CID.decode(item)
                 key = bytes(cid.digest)
                 if key in pinned:
-                    out.append((cid, "pinned: " + pinned[key]))
-                elif not self.blockstore.delete(cid):
-                    out.append((cid, None if force else "ipld: could not find " + str(cid)))
+                    out.append((cid, pinned[key]))
+                elif not self.blockstore.has(cid):
+                    out.append((cid, None if force else self._err_block_not_found(cid)))
                 else:
+                    self.blockstore.delete(cid)
                     out.append((cid, None))
         return out
+
+    def _err_block_not_found(self, cid: CID) -> str:
+        if self.kubo_version.block_rm_not_found_names_cid:
+            return errors.err_ipld_not_found(str(cid))
+        return errors.ERR_BLOCKSTORE_NOT_FOUND
 
     # --- pins ---------------------------------------------------------------------------------
 
@@ -235,19 +389,26 @@ class Node(DagCommands, ObjectCommands):
         return dagmod.descendants(self._get, root)
 
     def _pinned_keys(self) -> dict[bytes, str]:
+        """Multihash -> why ``block rm`` refuses it (boxo dspinner ``CheckIfPinned``: recursive,
+        then direct, then indirect through the first recursive root found)."""
         recursive, direct = self.pins.snapshot()
         out: dict[bytes, str] = {}
-        for cid in direct.values():
-            out[bytes(cid.digest)] = "direct"
         for cid in recursive.values():
-            for child in dagmod.walk_present(self._get, cid):
-                out.setdefault(bytes(child.digest), "recursive" if child == cid else f"indirect through {cid}")
+            out.setdefault(bytes(cid.digest), errors.err_pinned("recursive"))
+        for cid in direct.values():
+            out.setdefault(bytes(cid.digest), errors.err_pinned("direct"))
+        for root in recursive.values():
+            for child in self._descendants(root):
+                out.setdefault(bytes(child.digest), errors.err_pinned_via(str(root)))
         return out
 
     def pin_add(self, *paths: "str | CID", recursive: bool = True) -> list[CID]:
-        """``ipfs pin add``: the whole DAG must be present (offline); all or nothing."""
-        cids = [self.resolve(p) for p in paths]
-        for cid in cids:
+        """``ipfs pin add``: one path at a time (core/commands/pin/pin.go ``pinAddMany``), each
+        resolved, fetched whole (offline: the whole DAG must be present) and pinned; a failing
+        path keeps the pins made before it."""
+        cids = []
+        for path in paths:
+            cid = self.resolve(path)
             try:
                 if recursive:
                     for _ in dagmod.walk(self._get, cid):
@@ -256,32 +417,35 @@ class Node(DagCommands, ObjectCommands):
                     self._get(cid)
             except IPFSError as exc:
                 raise PinError(f"pin: {exc}") from None
-        with self._lock:
-            for cid in cids:
+            with self._lock:
                 try:
                     self.pins.pin(cid, recursive)
                 except PinError as exc:
                     raise PinError(f"pin: {exc}") from None
+            cids.append(cid)
         return cids
 
     def pin_rm(self, *paths: "str | CID", recursive: bool = True) -> list[CID]:
-        cids = [self.resolve(p) for p in paths]
-        with self._lock:
-            state = self.pins.snapshot()
-            try:
-                for cid in cids:
-                    self.pins.unpin(cid, recursive)
-            except PinError:
-                self.pins.restore(state)
-                raise
+        """``ipfs pin rm``: one path at a time (core/commands/pin/pin.go ``rmPinCmd`` calls
+        ``api.Pin().Rm`` per path); a failing path keeps the removals made before it."""
+        cids = []
+        for path in paths:
+            cid = self.resolve(path)
+            with self._lock:
+                self.pins.unpin(cid, recursive)
+            cids.append(cid)
         return cids
 
     def pin_ls(self, *paths: "str | CID", type: str = "all") -> dict[str, str]:
-        """``ipfs pin ls``: CID string -> pin type (``indirect through <cid>`` for a path)."""
+        """``ipfs pin ls``: CID string -> pin type (``indirect through <cid>`` for a path).
+        ``type`` is checked before any path is resolved, and every path is resolved before
+        any is checked (core/commands/pin/pin.go ``listPinCmd``, ``pinLsKeys``)."""
+        if type not in PIN_TYPES:
+            raise PinError(errors.err_invalid_pin_type(type))
         if paths:
+            cids = [self.resolve(path) for path in paths]
             out: dict[str, str] = {}
-            for path in paths:
-                cid = self.resolve(path)
+            for path, cid in zip(paths, cids):
                 kind = self.pins.check(cid, type, self._descendants)
                 if kind is None:
                     raise PinError(errors.err_path_not_pinned(str(path)))
@@ -290,18 +454,28 @@ class Node(DagCommands, ObjectCommands):
         return {str(cid): kind for cid, kind in self.pins.listing(type, self._descendants)}
 
     def pin_update(self, old: "str | CID", new: "str | CID", *, unpin: bool = True) -> tuple[CID, CID]:
+        """``ipfs pin update`` (core/commands/pin/pin.go ``updatePinCmd``): both paths resolved,
+        then dspinner ``Update`` checks ``old`` before it fetches the ``new`` DAG."""
         a, b = self.resolve(old), self.resolve(new)
-        for _ in dagmod.walk(self._get, b):
-            pass
-        self.pins.update(a, b, unpin)
+
+        def fetch(cid: CID) -> None:
+            for _ in dagmod.walk(self._get, cid):
+                pass
+
+        with self._lock:
+            self.pins.update(a, b, unpin, fetch)
         return a, b
 
     def pin_verify(self) -> Iterator[tuple[CID, list[tuple[CID, str]]]]:
-        """``ipfs pin verify``: each recursive pin with the nodes that are missing or corrupt."""
+        """``ipfs pin verify``: each recursive pin with the nodes that are missing or corrupt.
+        Raw blocks are never fetched (core/commands/pin/pin.go ``pinVerify`` walks with
+        ``merkledag.GetLinksWithDAG``, whose ``GetLinks`` skips ``cid.Raw``)."""
         recursive, _ = self.pins.snapshot()
         for root in recursive.values():
             bad: list[tuple[CID, str]] = []
             for cid in dagmod.walk_present(self._get, root):
+                if cid.codec.code == dagmod.RAW:
+                    continue
                 try:
                     block = self._get(cid)
                 except IPFSError as exc:
@@ -314,15 +488,25 @@ class Node(DagCommands, ObjectCommands):
     # --- repo ---------------------------------------------------------------------------------
 
     def repo_gc(self) -> list[CID]:
-        """``ipfs repo gc``: remove every block that no pin keeps (kubo ≥0.12 reports them as
-        CIDv1 raw, the multihash-keyed blockstore's form)."""
+        """``ipfs repo gc`` (kubo gc/gc.go ``GC``): remove every block that no pin keeps
+        (:func:`fakeipfs.dag.colored_set`; a pinned block that cannot be fetched aborts gc
+        before anything is removed). Removed blocks are reported by their blockstore key:
+        CIDv1 raw from kubo 0.12, the CIDs they were written under before
+        (:attr:`~fakeipfs.versions.KuboVersion.multihash_keyed_blockstore`)."""
         with self._lock:
-            keep = set(self._pinned_keys())
-            removed = []
-            for cid in list(self.blockstore.keys()):
-                if bytes(cid.digest) not in keep:
-                    self.blockstore.delete(cid)
-                    removed.append(cid)
+            recursive, direct = self.pins.snapshot()
+            keep = dagmod.colored_set(self._get, recursive.values(), direct.values())
+            removed: list[CID] = []
+            for raw in list(self.blockstore.keys()):
+                if bytes(raw.digest) in keep:
+                    continue
+                stored = self.blockstore.stored_cids(raw)
+                self.blockstore.delete(raw)
+                if self.kubo_version.multihash_keyed_blockstore or not stored:
+                    removed.append(raw)
+                else:
+                    removed.extend(stored)
+            self.blockstore.compact()
             return removed
 
     def repo_stat(self) -> dict:

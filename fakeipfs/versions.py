@@ -61,6 +61,26 @@ class KuboVersion:
         return 2 * 1024 * 1024 if self >= V0_40 else 1024 * 1024
 
     @property
+    def multihash_keyed_blockstore(self) -> bool:
+        """From 0.12 blocks are stored by multihash (docs/changelogs/v0.12.md "Blockstore
+        migration from full CID to Multihash keys"), so ``repo gc`` reports them as CIDv1 raw
+        (gc/gc.go ``toRawCids``); before, by the full CID they were stored under."""
+        return self >= V0_12
+
+    @property
+    def block_put_cid_codec(self) -> bool:
+        """``block put --cid-codec`` (default raw, CIDv1) from 0.13 (docs/changelogs/v0.13.md
+        "`ipfs block put` command"); ``--format`` is kept for CIDv0 and the legacy names."""
+        return self >= V0_13
+
+    @property
+    def block_rm_not_found_names_cid(self) -> bool:
+        """``block rm`` of a missing block: ``ipld: could not find <cid>`` from 0.13
+        (docs/changelogs/v0.13.md "ErrNotFound changes", blocks/blockstoreutil/remove.go
+        ``format.ErrNotFound{Cid: c}``); before, ``blockstore: block not found``."""
+        return self >= V0_13
+
+    @property
     def hamt_auto_sharding(self) -> bool:
         """Directories switch to HAMT by size from 0.11 (docs/changelogs/v0.11.md
         "Automatic sharding"); before, only with ``Experimental.ShardingEnabled`` (all directories)."""
@@ -84,6 +104,224 @@ class KuboVersion:
         were always included, which is also the option's default."""
         return self >= V0_40
 
+    @property
+    def pubsub_sub_ack(self) -> bool:
+        """``pubsub sub`` first sends an empty ``{}`` message to flush the headers, up to 0.4.13
+        (core/commands/pubsub.go ``out <- floodsub.Message{}``); 0.4.14 flushes instead
+        (docs/changelogs/v0.4.md v0.4.14 "Fix output delay in ipfs pubsub sub", go-ipfs#4402)."""
+        return self < V0_4_14
+
+    @property
+    def pubsub_peers_null_when_empty(self) -> bool:
+        """``pubsub peers`` with no peers: ``{"Strings":null}`` up to 0.4.13 (a nil ``[]string``);
+        ``[]`` from 0.4.14 (go-ipfs commit ead64854e "cmd/pubsub: fix pubsub peers format
+        brakage", part of the go-ipfs-cmds port in docs/changelogs/v0.4.md v0.4.14)."""
+        return self < V0_4_14
+
+    @property
+    def pubsub_multibase(self) -> bool:
+        """From 0.11 pubsub topics travel as base64url multibase URL args, ``pub`` data as a
+        multipart file, and messages carry multibase fields and a peer-ID string ``from``
+        (docs/changelogs/v0.11.md "Multibase in PubSub HTTP RPC API")."""
+        return self >= V0_11
+
+    @property
+    def stylecheck_error_strings(self) -> bool:
+        """From 0.17 kubo's own error strings are lowercase without final punctuation, e.g. the
+        pubsub "not enabled" error (docs/changelogs/v0.17.md "ci: add stylecheck to
+        golangci-lint (#9334)")."""
+        return self >= V0_17
+
 
 V0_11 = KuboVersion(0, 11, 0)
+V0_12 = KuboVersion(0, 12, 0)
+V0_13 = KuboVersion(0, 13, 0)
 V0_40 = KuboVersion(0, 40, 0)
+V0_4_14 = KuboVersion(0, 4, 14)
+V0_17 = KuboVersion(0, 17, 0)
+
+
+# --- RPC command groups block, dag, object, pin, repo, refs (fakeipfs/rpc/*.py) ----------------
+# Module-level predicates, each dated by kubo's changelog (or, where the changelog is silent, the
+# release whose source first shows the change).
+
+def dag_codec_options(version: KuboVersion) -> bool:
+    """``dag put --store-codec/--input-codec`` (dag-cbor/dag-json) replace ``--format/--input-enc``
+    (cbor/json), ``dag get --output-codec`` returns the node's encoded bytes, and ``dag import``
+    gains ``--stats``, from 0.10 (docs/changelogs/v0.10.md "dag put", "dag get")."""
+    return version >= KuboVersion(0, 10, 0)
+
+
+def big_block_check(version: KuboVersion) -> bool:
+    """``block put`` and ``dag put`` refuse a block over the bitswap limit unless
+    ``--allow-big-block``, from 0.13 (kubo #8751, core/commands/cmdutils/utils.go
+    ``CheckBlockSize`` at v0.13.0); the limit is :attr:`KuboVersion.block_size_limit`."""
+    return version >= KuboVersion(0, 13, 0)
+
+
+def dag_stat_summary(version: KuboVersion) -> bool:
+    """``dag stat`` takes several roots and answers ``{UniqueBlocks, TotalSize, SharedSize,
+    Ratio, DagStats}`` from 0.21 (docs/changelogs/v0.21.md "ipfs dag stat deduping statistics")."""
+    return version >= KuboVersion(0, 21, 0)
+
+
+def dag_export_paths(version: KuboVersion) -> bool:
+    """``dag export`` takes a content path, not only a bare CID, from 0.24 (kubo #10161,
+    core/commands/dag/export.go ``cmdutils.PathOrCidPath`` at v0.24.0)."""
+    return version >= KuboVersion(0, 24, 0)
+
+
+def pin_names(version: KuboVersion) -> bool:
+    """``pin ls`` entries carry a ``Name`` from 0.26 (docs/changelogs/v0.26.md "Support optional
+    pin names")."""
+    return version >= KuboVersion(0, 26, 0)
+
+
+def object_api_removed(version: KuboVersion) -> bool:
+    """``object new/get/put/data/links/stat`` and ``object patch set-data/append-data`` answer
+    "removed" from 0.28; ``object diff`` and ``patch add-link/rm-link`` stay
+    (docs/changelogs/v0.28.md "Removed deprecated Object API commands")."""
+    return version >= KuboVersion(0, 28, 0)
+
+
+def cid_base_upgrades_everywhere(version: KuboVersion) -> bool:
+    """``--cid-base`` is honoured by every command and upgrades CIDv0 whenever the base is not
+    base58btc (no more "low level" encoder), from 0.41 (docs/changelogs/v0.41.md "--cid-base
+    fixes across all commands")."""
+    return version >= KuboVersion(0, 41, 0)
+
+
+def repo_gc_silent(version: KuboVersion) -> bool:
+    """``repo gc --silent`` (no output) from 0.13 (docs/changelogs/v0.13.md "add silent option for
+    repo gc (#7147)")."""
+    return version >= KuboVersion(0, 13, 0)
+
+
+def pin_ls_keys_omitempty(version: KuboVersion) -> bool:
+    """``pin ls`` without pins answers ``{}`` rather than ``{"Keys":{}}`` from 0.21 (kubo
+    811457393 "core/commands/pin: fix incorrect pointer type in encoder": ``Keys`` is
+    ``omitempty`` in core/commands/pin/pin.go at v0.21.0)."""
+    return version >= KuboVersion(0, 21, 0)
+
+
+# Identity, keys, IPNS names, config and the small commands.
+
+def p2p_multiaddr(version: KuboVersion) -> bool:
+    """Peer addresses print ``/p2p/<id>`` rather than ``/ipfs/<id>``, and RSA keys must have at
+    least 2048 bits (512 before), from 0.5 (docs/changelogs/v0.5.md "IPFS/Libp2p Address Format",
+    "Minimum RSA Key Size")."""
+    return version >= KuboVersion(0, 5, 0)
+
+
+def min_rsa_key_bits(version: KuboVersion) -> int:
+    """go-libp2p ``MinRsaKeyBits`` (see :func:`p2p_multiaddr`)."""
+    return 2048 if p2p_multiaddr(version) else 512
+
+
+def ed25519_identity(version: KuboVersion) -> bool:
+    """``ipfs init`` makes an Ed25519 node key (peer ID ``12D3KooW...``) from 0.7, RSA-2048
+    (``Qm...``) before (docs/changelogs/v0.7.md "Ed25519 keys are now used by default"); ``key
+    gen`` defaults to ed25519 too (``rsa`` from 0.4.23, no default before:
+    core/commands/keystore.go)."""
+    return version >= KuboVersion(0, 7, 0)
+
+
+def key_gen_default_type(version: KuboVersion) -> "str | None":
+    """``key gen --type`` default (see :func:`ed25519_identity`)."""
+    if ed25519_identity(version):
+        return "ed25519"
+    return "rsa" if version >= KuboVersion(0, 4, 23) else None
+
+
+def ipns_base36_keys(version: KuboVersion) -> bool:
+    """Key and IPNS names print as base36 CIDv1 ``libp2p-key`` (``k51...``) with an
+    ``--ipns-base`` option, ``id`` gains ``--peerid-base``, and ``key import``/``export``
+    exist, from 0.7 (docs/changelogs/v0.7.md "IPNS paths now encode the key name as a base36
+    CIDv1 by default", "Key export/import"); before, names are base58btc multihashes."""
+    return version >= KuboVersion(0, 7, 0)
+
+
+def id_protocols(version: KuboVersion) -> bool:
+    """``id`` lists the node's ``Protocols`` from 0.7 (docs/changelogs/v0.7.md "return supported
+    protocols in id output")."""
+    return version >= KuboVersion(0, 7, 0)
+
+
+def id_protocol_version(version: KuboVersion) -> bool:
+    """``id`` reports ``ProtocolVersion`` (always ``ipfs/0.1.0``) until 0.22
+    (docs/changelogs/v0.22.md "We no longer report ProtocolVersion")."""
+    return version < KuboVersion(0, 22, 0)
+
+
+def id_offline_option(version: KuboVersion) -> bool:
+    """``id <peer> --offline`` prints what the peerstore knows, and the error for an unreachable
+    peer is reworded, from 0.13 (docs/changelogs/v0.13.md "ipfs id: support --offline option")."""
+    return version >= KuboVersion(0, 13, 0)
+
+
+def agent_version(version: KuboVersion) -> str:
+    """The libp2p identify user agent ``id`` reports for a build without a commit: ``go-ipfs/v/``
+    until 0.13, ``kubo/v/`` from 0.14 (docs/changelogs/v0.14.md "The libp2p identify useragent
+    of Kubo has also been changed from go-ipfs to kubo"), ``kubo/v`` for the tagged releases of
+    0.40 on (docs/changelogs/v0.40.md "produce shorter user agent for tagged release builds")."""
+    if version >= KuboVersion(0, 40, 0):
+        return f"kubo/{version}"
+    return f"{'kubo' if version >= KuboVersion(0, 14, 0) else 'go-ipfs'}/{version}/"
+
+
+def config_not_found_names_path(version: KuboVersion) -> bool:
+    """``ipfs config <missing key>`` says ``<path> not found`` from 0.13 (kubo a09b6c205
+    "fix(repo/common): improve MapGetKV not found error", repo/common/common.go at v0.13.0);
+    before, ``<parent> key has no attributes``."""
+    return version >= KuboVersion(0, 13, 0)
+
+
+def bootstrap_auto_placeholder(version: KuboVersion) -> bool:
+    """The default ``Bootstrap`` is ``["auto"]`` (AutoConf), ``bootstrap list`` prints the config
+    as it is (``--expand-auto`` expands it) and ``bootstrap add default`` / ``--default`` are
+    gone, from 0.37 (docs/changelogs/v0.37.md, ``ipfs config Bootstrap '["auto"]'``)."""
+    return version >= KuboVersion(0, 37, 0)
+
+
+def key_import_formats(version: KuboVersion) -> bool:
+    """``key import --format`` (``libp2p-protobuf-cleartext`` or ``pem-pkcs8-cleartext``) and
+    ``--allow-any-key-type`` from 0.13 (docs/changelogs/v0.13.md "Support for PEM/PKCS8 for
+    key import/export")."""
+    return version >= KuboVersion(0, 13, 0)
+
+
+# --- MFS: ``files`` (fakeipfs/mfs.py, fakeipfs/rpc/files.py) ------------------------------------
+
+def files_flush_returns_cid(version: KuboVersion) -> bool:
+    """``files flush`` answers ``{"Cid": "<cid>"}`` from 0.4.20 (docs/changelogs/v0.4.md 0.4.20
+    "Changed: `ipfs files flush` ... now returns the CID of the flushed file"); before, nothing."""
+    return version >= KuboVersion(0, 4, 20)
+
+
+def files_ls_long_name(version: KuboVersion) -> bool:
+    """``files ls`` takes ``--long`` from 0.5 (docs/changelogs/v0.5.md "add --long as alias for
+    -l in files.ls", go-ipfs#6528); before, the option was only ``-l``."""
+    return version >= KuboVersion(0, 5, 0)
+
+
+def files_rm_many(version: KuboVersion) -> bool:
+    """``files rm`` removes every path it is given from 0.13 (docs/changelogs/v0.13.md "Add
+    support for multiple files to `ipfs files rm`"): per-path errors are emitted as strings, then
+    "can't remove some files"; messages lose the ``parent lookup:`` prefix and a directory is
+    refused with "path is a directory, ..." (core/commands/files.go ``removePath`` at v0.13.0).
+    Before, only the first path was removed."""
+    return version >= KuboVersion(0, 13, 0)
+
+
+def files_rm_refuses_no_flush(version: KuboVersion) -> bool:
+    """``files rm --flush=false`` is refused from 0.38 (docs/changelogs/v0.38.md "fix(mfs):
+    unbound cache growth with `flush=false` (#10971)")."""
+    return version >= KuboVersion(0, 38, 0)
+
+
+def files_stat_unixfs_metadata(version: KuboVersion) -> bool:
+    """``files stat`` reports UnixFS 1.5 ``Mode`` (``"%04o"`` of the Go ``os.FileMode``),
+    ``Mtime`` and ``MtimeNsecs``, counts a symlink as a file, and words a format conflict
+    "invalid parameters: ..." from 0.30 (docs/changelogs/v0.30.md "`ipfs files stat /ipfs/CID`
+    can be used for inspecting these optional attributes"; files.go ``statProtoNode``)."""
+    return version >= KuboVersion(0, 30, 0)

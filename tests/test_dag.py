@@ -28,7 +28,7 @@ def test_put_legacy_spellings_and_other_codecs() -> None:
     assert as_json.codec.name == "dag-json" and node.block_get(as_json) == b'{"a":2,"b":1}'
     raw = node.dag_put(b"\x00\x01", store_codec="raw", input_codec="raw")
     assert raw.codec.name == "raw" and node.block_get(raw) == b"\x00\x01"
-    with pytest.raises(InvalidArgument, match="unknown multicodec: 'bogus'"):
+    with pytest.raises(InvalidArgument, match='unknown multicodec: "bogus"'):
         node.dag_put(b"{}", store_codec="bogus")
     with pytest.raises(DecodeError):
         node.dag_put(b"{not json")

@@ -85,12 +85,6 @@ def test_parse_errors(text: str, message: str) -> None:
     assert str(info.value) == message
 
 
-def test_parse_error_is_a_client_error() -> None:
-    with pytest.raises(InvalidArgument) as info:
-        parse("foo")
-    assert info.value.code == 1
-
-
 # --- resolve ------------------------------------------------------------------------------------
 
 

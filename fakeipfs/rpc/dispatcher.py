@@ -195,7 +195,7 @@ class Dispatcher:
                 break
             needed += 1
             if needed > len(args):
-                raise IPFSError(f'argument "{arg.name}" is required')
+                raise ParseError(f'argument "{arg.name}" is required')
         for arg in cmd.args:
             if arg.file and arg.required and not files:
                 raise ParseError(f"file argument '{arg.name}' is required")

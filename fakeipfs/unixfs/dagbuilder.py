@@ -15,10 +15,10 @@ from typing import Callable, Iterable, Iterator, Optional, Protocol, TypeVar
 
 from multiformats import CID
 
-from ..codecs import dagpb
+from ..codecs import dagpb, unixfs_pb
 from ..codecs.unixfs_pb import DataType, FSData, leaf_parts
-from ..errors import InvalidArgument, ERR_SIZE_LIMIT
-from ..hashing import DAG_PB, RAW, CidBuilder
+from ..errors import ERR_NOT_PROTOBUF, ERR_SIZE_LIMIT, InvalidArgument, IPFSError
+from ..hashing import DAG_PB, RAW, CidBuilder, get_hasher
 
 
 class BlockSink(Protocol):
@@ -207,3 +207,69 @@ class DagBuilder:
             fsdata.mtime = (seconds, nanos if nanos > 0 else None)
         fsdata.set_mode(mode)
         return self.pb_node(fsdata, root.links)
+
+
+def prefix_builder(cid: CID) -> CidBuilder:
+    """The CID builder a node decoded from the blockstore carries: its own CID's prefix
+    (go-merkledag ``DecodeProtobufBlock`` sets ``builder = c.Prefix()``), so a node rewritten
+    in place keeps its CID version and hash function."""
+    return CidBuilder(cid.version, get_hasher(cid.hashfun.name))
+
+
+def go_file_size(fsdata: FSData) -> int:
+    """go-unixfs ``FSNode.FileSize`` (unixfs.go ``size``): ``filesize`` for File nodes, the
+    inline data's length for Raw and Symlink nodes, 0 for anything else."""
+    if fsdata.type == DataType.File:
+        return fsdata.filesize or 0
+    if fsdata.type in (DataType.Raw, DataType.Symlink):
+        return len(fsdata.data or b"")
+    return 0
+
+
+class DagFileNode(FileNode):
+    """``NewFSNFromDag`` (boxo importer/helpers/dagbuilder.go): an existing UnixFS file node
+    reopened to take more children, as trickle ``Append`` does.
+
+    The node keeps its own CID prefix and every UnixFS field it had (type, inline data, mode,
+    mtime); ``filesize`` moves by the size of each child added or removed (``AddBlockSize``,
+    ``RemoveBlockSize``), so it stays absent only while the node is untouched.
+    """
+
+    def __init__(self, db: "DagBuilder", cid: CID, block: bytes) -> None:
+        super().__init__(db)
+        pb = dagpb.decode(block)
+        self.fsdata = unixfs_pb.decode(pb.data or b"")
+        # go-merkledag keeps decoded links sorted and always writes Name and Tsize.
+        self.links = dagpb.sorted_links([dagpb.PBLink(link.cid, link.name or "", link.tsize or 0)
+                                         for link in pb.links])
+        self.blocksizes = list(self.fsdata.blocksizes)
+        self.builder = prefix_builder(cid)
+
+    def add_child(self, child: Built) -> None:
+        super().add_child(child)
+        self.fsdata.filesize = (self.fsdata.filesize or 0) + child.filesize
+
+    def remove_child(self, index: int) -> None:
+        """``RemoveChild``: drop link and block size ``index``."""
+        self.fsdata.filesize = (self.fsdata.filesize or 0) - self.blocksizes.pop(index)
+        del self.links[index]
+
+    def child(self, index: int, get: Callable[[CID], bytes]) -> "DagFileNode":
+        """``GetChild``: child ``index`` reopened; it must be dag-pb (merkledag
+        ``ErrNotProtobuf`` otherwise)."""
+        cid = self.links[index].cid
+        if cid.codec.code != DAG_PB:
+            raise IPFSError(ERR_NOT_PROTOBUF)
+        return DagFileNode(self.db, cid, get(cid))
+
+    def file_size(self) -> int:
+        return go_file_size(self.fsdata)
+
+    def commit(self) -> Built:
+        fsdata = self.fsdata
+        fsdata.blocksizes = list(self.blocksizes)
+        block = dagpb.encode(dagpb.PBNode(tuple(dagpb.sorted_links(self.links)),
+                                          fsdata.encode() or None))
+        tsize = len(block) + sum(link.tsize or 0 for link in self.links)
+        return Built(self.builder.cid(DAG_PB, block), tsize, self.file_size(), (block,),
+                     fsdata, tuple(self.links))

@@ -4,7 +4,8 @@ Each top-level entry is imported on its own (core/commands/add.go loops over the
 entries; ``--wrap-with-directory`` makes the whole request one unnamed directory). Files are
 chunked and laid out (balanced or trickle); directories are assembled as kubo's in-memory MFS
 root assembles them, then emitted post-order (``outputDirs``). Event names follow add.go:
-a named top-level file reports its own name, everything else ``path.Join(top, name)``.
+a named top-level file reports its own name, everything else ``path.Join(top, name)``; an unnamed
+file (bytes, a stream) is named by its CID string, also inside the wrapper (``addNode``).
 """
 from __future__ import annotations
 
@@ -164,7 +165,12 @@ class Importer:
                 self._fill(entry, sub, child_path, top)
             else:
                 built = self._import_leaf(entry)
-                target.children[entry.name] = built
+                name = entry.name
+                if child_path == "":
+                    # core/coreunix/add.go addNode: `if path == "" { path = node.Cid().String() }`
+                    # (an unnamed file in the --wrap-with-directory wrapper)
+                    child_path = name = built.cid.encode()
+                target.children[name] = built
                 self._emit(top, True, child_path, built)
 
     def _output_dirs(self, top: Entry, path: str, node: _Dir) -> Built:

@@ -20,8 +20,19 @@ BLOCK = 512
 ERR_COMPRESSION_LEVEL = "compression level must be between 1 and 9"  # kubo get.go
 
 
+class _GoTarInfo(tarfile.TarInfo):
+    """A header named exactly as given: boxo files/tarwriter.go ``writeHeader`` sets
+    ``Name: fpath`` and Go's ``tar.Writer.WriteHeader`` writes it as is, where Python's
+    ``TarInfo.get_info`` would append "/" to a directory's name."""
+
+    def get_info(self) -> dict:
+        info = super().get_info()
+        info["name"] = self.name
+        return info
+
+
 def _info(name: str, node: exporter.Node, size: int) -> tarfile.TarInfo:
-    info = tarfile.TarInfo(name)
+    info = _GoTarInfo(name)
     fs = node.fs
     perms = (fs.mode or 0) & 0o7777 if fs is not None else 0
     mtime = fs.mtime if fs is not None else None

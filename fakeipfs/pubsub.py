@@ -1,0 +1,282 @@
+"""A node's pubsub: what ``ipfs pubsub`` reaches through kubo core/coreapi/pubsub.go, the
+go-libp2p-pubsub ``PubSub`` of one node.
+
+``pubsub.of(node)`` is the node's :class:`PubSub`. A node hears its own messages; each message
+carries the publisher's peer ID, an 8-byte big-endian sequence number and its topic
+(go-libp2p-pubsub topic.go ``validate``, pubsub.go ``nextSeqno``: the counter starts at the
+publisher's start time in nanoseconds). Messages are delivered once per ``(from, seqno)``
+(pubsub.go ``markSeen``, default message ID, remembered for ``TimeCacheDuration`` = 120 s; the
+node's own messages are marked seen as they are published, so an echo of one is always a
+duplicate), in the order each publisher sent them.
+
+Where messages go beyond the node is its :class:`Router`'s business: a lone node's router
+(:class:`LoneRouter`) reaches no one, and no remote peer subscribes. A network replaces
+``PubSub.router`` and hands arriving messages to :meth:`PubSub.receive`.
+
+Subscriber queues: go-libp2p-pubsub buffers 32 messages per subscription and drops new ones
+for a subscriber that falls behind ("subscriber too slow", pubsub.go ``notifySubs``). fakeipfs
+is lossless by default (unbounded queues, so a test that publishes before it reads never loses
+a message); ``buffer_size=32`` restores kubo's bound and drop policy, counting drops in
+:attr:`Subscription.dropped`.
+
+Go-libp2p-pubsub checks neither the topic name nor the message size when publishing: an empty
+topic is a topic like any other, and a message over ``DefaultMaxMessageSize`` (1 MiB) still
+reaches local subscribers (only the wire to other peers enforces the limit).
+"""
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections import OrderedDict, deque
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Optional, Protocol
+
+from multiformats import multibase
+
+from .errors import ERR_PUBSUB_NOT_ENABLED, ERR_PUBSUB_NOT_ENABLED_V0_17, IPFSError
+from .versions import KuboVersion
+
+#: go-libp2p-pubsub pubsub.go ``TimeCacheDuration``: how long a message ID counts as seen.
+TIME_CACHE_DURATION = 120.0
+
+
+class PubSubNotEnabled(IPFSError):
+    """kubo core/coreapi/pubsub.go ``checkNode``: the daemon runs without pubsub."""
+
+
+def not_enabled_message(version: KuboVersion) -> str:
+    return ERR_PUBSUB_NOT_ENABLED_V0_17 if version.stylecheck_error_strings else ERR_PUBSUB_NOT_ENABLED
+
+
+@dataclass(frozen=True)
+class Message:
+    """go-libp2p-pubsub ``Message`` as core/coreapi/pubsub.go exposes it."""
+
+    data: bytes
+    from_peer: str  # the publisher's peer ID, as ``ipfs id`` prints it
+    seqno: bytes  # 8 bytes, big-endian
+    topics: list[str]
+
+    @property
+    def id(self) -> tuple[str, bytes]:
+        """go-libp2p-pubsub ``DefaultMsgIdFn``: publisher and sequence number."""
+        return self.from_peer, self.seqno
+
+
+@functools.lru_cache(maxsize=1024)
+def peer_id_bytes(peer_id: str) -> bytes:
+    """The multihash bytes of a peer ID (go-libp2p ``peer.ID``), from its base58btc text."""
+    return multibase.decode("z" + peer_id)
+
+
+class Router(Protocol):
+    """How a node's pubsub reaches other peers."""
+
+    def publish(self, message: Message) -> None:
+        """Send a message this node published to the peers subscribed to its topics."""
+
+    def peers(self, topic: Optional[str]) -> list[str]:
+        """Peer IDs of the remote peers subscribed to ``topic`` (to any topic if None)."""
+
+
+class LoneRouter:
+    """A node without a network: its publications reach no one, and no one subscribes."""
+
+    def publish(self, message: Message) -> None:
+        pass
+
+    def peers(self, topic: Optional[str]) -> list[str]:
+        return []
+
+
+class Subscription:
+    """go-libp2p-pubsub ``Subscription``: the messages of one topic, in arrival order.
+
+    Iterate it, or call :meth:`next` with a timeout; :meth:`close` (or leaving a ``with``
+    block) unsubscribes. As with go-libp2p-pubsub's ``Cancel``, messages already queued can
+    still be read after closing; then iteration ends.
+    """
+
+    def __init__(self, pubsub: "PubSub", topic: str, buffer_size: Optional[int]) -> None:
+        self.topic = topic
+        self.buffer_size = buffer_size
+        #: messages dropped because the queue was full (only with a ``buffer_size``)
+        self.dropped = 0
+        self._pubsub = pubsub
+        self._queue: deque[Message] = deque()
+        self._ready = threading.Condition()
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def _offer(self, message: Message) -> None:
+        with self._ready:
+            if self._closed:
+                return
+            if self.buffer_size is not None and len(self._queue) >= self.buffer_size:
+                self.dropped += 1
+                return
+            self._queue.append(message)
+            self._ready.notify()
+
+    def next(self, timeout: Optional[float] = None) -> Message:
+        """The next message, waiting up to ``timeout`` seconds (forever if None).
+
+        Raises ``TimeoutError`` when none arrives in time and ``StopIteration`` once the
+        subscription is closed and drained."""
+        with self._ready:
+            if not self._ready.wait_for(lambda: self._queue or self._closed, timeout):
+                raise TimeoutError(f"no pubsub message on {self.topic!r} within {timeout} s")
+            if self._queue:
+                return self._queue.popleft()
+        raise StopIteration
+
+    def __iter__(self) -> Iterator[Message]:
+        return self
+
+    def __next__(self) -> Message:
+        return self.next()
+
+    def close(self) -> None:
+        """Unsubscribe (go-libp2p-pubsub ``Subscription.Cancel``); wakes any waiting reader."""
+        with self._ready:
+            if self._closed:
+                return
+            self._closed = True
+            self._ready.notify_all()
+        self._pubsub._unsubscribe(self)
+
+    def __enter__(self) -> "Subscription":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class PubSub:
+    """One node's pubsub (go-libp2p-pubsub ``PubSub`` behind kubo's ``PubSubAPI``). Thread-safe.
+
+    ``enabled``: kubo runs pubsub only with ``--enable-pubsub-experiment`` (``Pubsub.Enabled``);
+    fakeipfs emulates a daemon started with it. When off, every operation raises
+    :class:`PubSubNotEnabled` with kubo's message.
+    """
+
+    def __init__(self, node: Any, *, enabled: bool = True, buffer_size: Optional[int] = None,
+                 router: Optional[Router] = None, seen_ttl: float = TIME_CACHE_DURATION,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.node = node
+        self.enabled = enabled
+        self.buffer_size = buffer_size
+        self.router: Router = router if router is not None else LoneRouter()
+        self.seen_ttl = seen_ttl
+        self._clock = clock
+        self._lock = threading.Lock()  # subscriptions, seen messages
+        self._publishing = threading.Lock()  # one publication at a time: seqno order is send order
+        self._subscriptions: dict[str, list[Subscription]] = {}
+        self._seen: OrderedDict[tuple[str, bytes], float] = OrderedDict()
+        self._counter = time.time_ns()
+        self._peer_id: Optional[str] = None
+
+    @property
+    def peer_id(self) -> str:
+        if self._peer_id is None:
+            self._peer_id = _peer_id(self.node)
+        return self._peer_id
+
+    def check(self, version: Optional[KuboVersion] = None) -> None:
+        """kubo ``checkNode``: raise kubo's error (worded as ``version`` words it) when disabled."""
+        if not self.enabled:
+            raise PubSubNotEnabled(not_enabled_message(version or self.node.kubo_version))
+
+    # --- ipfs pubsub ... ----------------------------------------------------------------------
+
+    def publish(self, topic: str, data: bytes) -> Message:
+        """``ipfs pubsub pub``: deliver to this node's subscribers, then to the router."""
+        self.check()
+        with self._publishing:
+            self._counter = (self._counter + 1) & 0xFFFF_FFFF_FFFF_FFFF
+            message = Message(bytes(data), self.peer_id, self._counter.to_bytes(8, "big"), [topic])
+            with self._lock:
+                self._deliver(message)
+            self.router.publish(message)
+        return message
+
+    def subscribe(self, topic: str, *, buffer_size: Optional[int] = None) -> Subscription:
+        """``ipfs pubsub sub``: a subscription to ``topic``; ``buffer_size`` defaults to the
+        node's (``None``: unbounded)."""
+        self.check()
+        subscription = Subscription(self, topic, buffer_size if buffer_size is not None else self.buffer_size)
+        with self._lock:
+            self._subscriptions.setdefault(topic, []).append(subscription)
+        return subscription
+
+    def topics(self) -> list[str]:
+        """``ipfs pubsub ls``: the topics this node subscribes to, in first-subscription order
+        (go-libp2p-pubsub ``GetTopics`` walks a Go map: its order is unspecified)."""
+        self.check()
+        with self._lock:
+            return list(self._subscriptions)
+
+    def peers(self, topic: Optional[str] = None) -> list[str]:
+        """``ipfs pubsub peers``: remote peers subscribed to ``topic`` (any topic if None), sorted."""
+        self.check()
+        return sorted(self.router.peers(topic))
+
+    # --- delivery -----------------------------------------------------------------------------
+
+    def receive(self, message: Message) -> bool:
+        """Deliver a message from another peer to this node's subscribers unless its
+        ``(from, seqno)`` was seen in the last ``seen_ttl`` seconds; returns whether it was new."""
+        if message.from_peer == self.peer_id:
+            return False
+        with self._lock:
+            now = self._clock()
+            while self._seen and next(iter(self._seen.values())) <= now:
+                self._seen.popitem(last=False)
+            if message.id in self._seen:
+                return False
+            self._seen[message.id] = now + self.seen_ttl
+            self._deliver(message)
+        return True
+
+    def _deliver(self, message: Message) -> None:
+        for topic in message.topics:
+            for subscription in self._subscriptions.get(topic, ()):
+                subscription._offer(message)
+
+    def _unsubscribe(self, subscription: Subscription) -> None:
+        with self._lock:
+            subscriptions = self._subscriptions.get(subscription.topic, [])
+            if subscription in subscriptions:
+                subscriptions.remove(subscription)
+            if not subscriptions:
+                self._subscriptions.pop(subscription.topic, None)
+
+
+def of(node: Any) -> PubSub:
+    """The node's pubsub, created on first use."""
+    found = node.__dict__.get("_pubsub")
+    return found if found is not None else node.__dict__.setdefault("_pubsub", PubSub(node))
+
+
+def _peer_id(node: Any) -> str:
+    """The node's peer ID: ``identity.of(node).peer_id``.
+
+    Until fakeipfs/identity.py exists, a stand-in: an Ed25519 peer ID (``12D3KooW...``, the
+    identity multihash of the protobuf public key) drawn once per node."""
+    try:
+        from . import identity
+        return identity.of(node).peer_id
+    except ImportError:
+        return node.__dict__.setdefault("_pubsub_peer_id", _placeholder_peer_id())
+
+
+def _placeholder_peer_id() -> str:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+    raw = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    public_key = b"\x08\x01\x12\x20" + raw  # libp2p crypto.pb PublicKey{Type: Ed25519, Data}
+    return multibase.encode(b"\x00\x24" + public_key, "base58btc")[1:]  # identity multihash
