@@ -46,12 +46,15 @@ def get_links(get: Callable[[CID], bytes], cid: CID) -> list[CID]:
     return links_of(cid, get(cid))
 
 
-def colored_set(get: Callable[[CID], bytes], recursive: Iterable[CID], direct: Iterable[CID]) -> set[bytes]:
+def colored_set(get: Callable[[CID], bytes], recursive: Iterable[CID], direct: Iterable[CID],
+                best_effort: Iterable[CID] = ()) -> set[bytes]:
     """kubo gc/gc.go ``ColoredSet``: the multihashes ``repo gc`` keeps, i.e. the DAGs of the
     recursive pins (``Descendants``, each CID walked once, links by :func:`get_links`) and the
     direct pins. A block of a pinned DAG that cannot be fetched is reported after the walk
-    (``ErrCannotFetchAllLinks``) and gc aborts before it removes anything."""
-    keep: set[bytes] = set()
+    (``ErrCannotFetchAllLinks``) and gc aborts before it removes anything. The
+    ``best_effort`` roots (kubo passes the MFS root, core/corerepo/gc.go) keep whatever of
+    their DAGs is present, missing blocks skipped."""
+    keep: set[bytes] = {bytes(cid.digest) for root in best_effort for cid in walk_present(get, root)}
     seen: set[bytes] = set()
     complete = True
     stack = list(recursive)

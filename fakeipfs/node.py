@@ -495,7 +495,9 @@ class Node(DagCommands, ObjectCommands):
         (:attr:`~fakeipfs.versions.KuboVersion.multihash_keyed_blockstore`)."""
         with self._lock:
             recursive, direct = self.pins.snapshot()
-            keep = dagmod.colored_set(self._get, recursive.values(), direct.values())
+            from . import mfs
+            keep = dagmod.colored_set(self._get, recursive.values(), direct.values(),
+                                      [mfs.of(self).root_cid()])
             removed: list[CID] = []
             for raw in list(self.blockstore.keys()):
                 if bytes(raw.digest) in keep:
@@ -508,6 +510,12 @@ class Node(DagCommands, ObjectCommands):
                     removed.extend(stored)
             self.blockstore.compact()
             return removed
+
+    def client(self, **kwargs):
+        """A genuine ``ipfshttpclient.Client`` wired to this node in-process
+        (:func:`fakeipfs.transport.client`)."""
+        from .transport import client
+        return client(self, **kwargs)
 
     def repo_stat(self) -> dict:
         count, size = self.blockstore.stat()

@@ -547,3 +547,23 @@ def test_go_file_mode_and_mod_time():
     m = mfs.of(node)
     link = _put_pb(node, FSData(DataType.Symlink, data=b"t"))
     assert m.stat(f"/ipfs/{link}").type == "file"
+
+
+def test_repo_gc_keeps_the_mfs_root_dag() -> None:
+    """kubo core/corerepo/gc.go passes the MFS root to GC as a best-effort root."""
+    from fakeipfs import Node
+    node = Node(kubo_version="0.12.0")
+    mfs.of(node).write("/kept.txt", b"kept by MFS", create=True)
+    unpinned = node.add_bytes(b"nobody keeps this", pin=False).cid
+    removed = {str(c) for c in node.repo_gc()}
+    assert str(unpinned.set(version=1, codec="raw", base="base32")) in removed
+    assert mfs.of(node).read("/kept.txt") == b"kept by MFS"
+    assert node.repo_gc() == []
+
+
+def test_node_client_is_a_real_ipfshttpclient() -> None:
+    from fakeipfs import Node
+    node = Node()
+    client = node.client()
+    assert client.add_bytes(b"hello world") == "Qmf412jQZiuVUtdgnB36FXFX7xg5V6KEbSJ4dpQuhkLyfD"
+    assert node.cat("Qmf412jQZiuVUtdgnB36FXFX7xg5V6KEbSJ4dpQuhkLyfD") == b"hello world"
