@@ -1,4 +1,4 @@
-"""Node information: ``version`` (core/commands/version.go) and ``id`` (id.go)."""
+"""``version`` (kubo core/commands/version.go); ``id`` lives in :mod:`fakeipfs.rpc.id`."""
 from __future__ import annotations
 
 import platform
