@@ -813,4 +813,14 @@ def of(node: Any) -> MFS:
     return mfs
 
 
+def root_if_used(node: Any) -> "CID | None":
+    """The MFS root if the node's MFS was ever used (this process, or a repo's ``filesroot``),
+    else None. kubo creates the MFS root at ``ipfs init``; fakeipfs nodes start empty and
+    create it on first use, so an unused MFS adds no block."""
+    repo = getattr(node, "repo", None)
+    if node.__dict__.get("_mfs") is None and not (repo and os.path.exists(os.path.join(repo, "filesroot"))):
+        return None
+    return of(node).root_cid()
+
+
 _ATTACH_LOCK = threading.Lock()

@@ -496,8 +496,9 @@ class Node(DagCommands, ObjectCommands):
         with self._lock:
             recursive, direct = self.pins.snapshot()
             from . import mfs
+            files_root = mfs.root_if_used(self)
             keep = dagmod.colored_set(self._get, recursive.values(), direct.values(),
-                                      [mfs.of(self).root_cid()])
+                                      [files_root] if files_root is not None else [])
             removed: list[CID] = []
             for raw in list(self.blockstore.keys()):
                 if bytes(raw.digest) in keep:
