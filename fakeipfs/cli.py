@@ -1210,12 +1210,12 @@ def cmd_repo_stat(ctx: _Context) -> int:
     return 0
 
 
-def _repo_version() -> str:
-    return str(Node().repo_stat()["Version"]).split("@", 1)[-1]
+def _repo_version(ctx: "_Context") -> str:
+    return ctx.kubo_version.repo_version
 
 
 def cmd_repo_version(ctx: _Context) -> int:
-    version = _repo_version()
+    version = _repo_version(ctx)
     ctx.out.line(f"fs-repo@{version}" if ctx.args.quiet else f"ipfs repo version fs-repo@{version}")
     return 0
 
@@ -1230,12 +1230,12 @@ def cmd_version(ctx: _Context) -> int:
     if a.all:
         label = "Kubo version" if kubo_brand(ctx.kubo_version) else "go-ipfs version"
         machine = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
-        ctx.out.write(f"{label}: {version}\nRepo version: {_repo_version()}\n"
+        ctx.out.write(f"{label}: {version}\nRepo version: {_repo_version(ctx)}\n"
                       f"System version: {machine}/{sys.platform}\n"
                       f"Golang version: python{platform.python_version()}\n"
                       f"fakeipfs version: {__version__}\n")
     elif a.repo:
-        ctx.out.line(_repo_version())
+        ctx.out.line(_repo_version(ctx))
     elif a.number:
         ctx.out.line(version)
     else:
@@ -1260,7 +1260,7 @@ def cmd_daemon(ctx: _Context) -> int:
     machine = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
     ctx.out.write(f"Initializing daemon...\n"
                   f"{'Kubo version' if kubo_brand(version) else 'go-ipfs version'}: {version}\n"
-                  f"Repo version: {_repo_version()}\nSystem version: {machine}/{sys.platform}\n"
+                  f"Repo version: {_repo_version(ctx)}\nSystem version: {machine}/{sys.platform}\n"
                   f"Golang version: python{platform.python_version()}\n"
                   "Swarm not listening, running in offline mode.\n")
     node = ctx.memory_node() if a.in_memory else ctx.local_node()

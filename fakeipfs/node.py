@@ -521,7 +521,8 @@ class Node(DagCommands, ObjectCommands):
     def repo_stat(self) -> dict:
         count, size = self.blockstore.stat()
         return {"RepoSize": size, "StorageMax": 10_000_000_000, "NumObjects": count,
-                "RepoPath": self.repo or "", "Version": "fs-repo@10"}
+                "RepoPath": self.repo or "",
+                "Version": f"fs-repo@{self.kubo_version.repo_version}"}
 
 
 class _NoClose(io.RawIOBase):

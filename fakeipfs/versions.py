@@ -93,6 +93,18 @@ class KuboVersion:
         return self < V0_40
 
     @property
+    def repo_version(self) -> str:
+        """The fs-repo version that goes with this release: repo/fsrepo/fsrepo.go
+        ``RepoVersion`` at each kubo release tag (version.go ``RepoVersion`` from v0.37.0)."""
+        for since, repo in (((0, 38), "18"), ((0, 37), "17"), ((0, 30), "16"), ((0, 23), "15"),
+                            ((0, 21), "14"), ((0, 18), "13"), ((0, 12), "12"), ((0, 8), "11"),
+                            ((0, 6), "10"), ((0, 5), "9"), ((0, 4, 16), "7"), ((0, 4, 11), "6"),
+                            ((0, 4, 5), "5")):
+            if self >= KuboVersion(*since):
+                return repo
+        return "4"
+
+    @property
     def hamt_root_metadata(self) -> bool:
         """A sharded directory keeps its mode/mtime from kubo 0.40 (boxo v0.37.0, #1088
         ``Shard.SetStat``); before, ``Shard.Node`` wrote ``HAMTShardData`` without them."""
@@ -325,3 +337,11 @@ def files_stat_unixfs_metadata(version: KuboVersion) -> bool:
     "invalid parameters: ..." from 0.30 (docs/changelogs/v0.30.md "`ipfs files stat /ipfs/CID`
     can be used for inspecting these optional attributes"; files.go ``statProtoNode``)."""
     return version >= KuboVersion(0, 30, 0)
+
+
+def pin_ls_cleaned_paths(version: KuboVersion) -> bool:
+    """``pin ls <path>`` names a path that is not pinned as ``cmdutils.PathOrCidPath`` made it
+    (``/ipfs/`` + a bare CID, cleaned by boxo ``path.NewPath``) from 0.24 (kubo a7c651849
+    "feat: path consolidation (#10063)", core/commands/pin/pin.go ``pinLsKeys`` at v0.24.0);
+    before, the argument as given."""
+    return version >= KuboVersion(0, 24, 0)

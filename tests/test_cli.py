@@ -512,7 +512,8 @@ def test_version(work: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run("version") == (0, "ipfs version 0.7.0\n", "")
     assert run("--version") == (0, "ipfs version 0.7.0\n", "")
     assert run("version", "-n") == (0, "0.7.0\n", "")
-    assert run("--kubo-version", "0.14.1", "version", "--all")[1].startswith("Kubo version: 0.14.1\nRepo version: 10\n")
+    # repo/fsrepo RepoVersion at v0.14.1 is 12
+    assert run("--kubo-version", "0.14.1", "version", "--all")[1].startswith("Kubo version: 0.14.1\nRepo version: 12\n")
     assert "fakeipfs version: " in run("version", "--all")[1]
     monkeypatch.setenv("FAKEIPFS_KUBO_VERSION", "0.20.0")
     assert run("version") == (0, "ipfs version 0.20.0\n", "")

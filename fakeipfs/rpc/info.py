@@ -6,16 +6,8 @@ import platform
 from .commands import Call, command, opt
 from .wire import Response, single_response
 
-#: kubo repo/fsrepo: the repo version that goes with each kubo release (fsrepo.RepoVersion).
 def _repo_version(call: Call) -> str:
-    from ..versions import KuboVersion
-    v = call.version
-    for since, repo in ((KuboVersion(0, 40, 0), "18"), (KuboVersion(0, 21, 0), "14"),
-                        (KuboVersion(0, 12, 0), "12"), (KuboVersion(0, 11, 0), "11"),
-                        (KuboVersion(0, 5, 0), "10"), (KuboVersion(0, 4, 21), "7")):
-        if v >= since:
-            return repo
-    return "6"
+    return call.version.repo_version
 
 
 @command("version", options=(opt("number", "n"), opt("commit"), opt("repo"), opt("all")))

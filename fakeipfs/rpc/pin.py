@@ -12,10 +12,11 @@ from typing import Any, Callable, Iterator
 
 from multiformats import CID
 
+from .. import path as content_path
 from ..dag import walk
 from ..errors import ERR_PIN_VERIFY_VERBOSE_QUIET, IPFSError, PinError, err_invalid_pin_type
 from ..pins import PIN_TYPES
-from ..versions import pin_ls_keys_omitempty, pin_names
+from ..versions import pin_ls_cleaned_paths, pin_ls_keys_omitempty, pin_names
 from ._cmdenv import CidEncoder, cid_encoder, emit
 from .commands import STRING, Arg, Call, command, opt
 from .wire import Response, channel_response, single_response
@@ -83,13 +84,17 @@ def pin_ls(call: Call) -> Response:
 
 
 def _listing(call: Call, kind: str, encode: Callable[[CID], str]) -> Iterator[tuple[str, str]]:
-    """``pinLsKeys`` (paths in order) or ``pinLsAll``."""
+    """``pinLsKeys`` (paths in order; from 0.24 each is ``PathOrCidPath``'s, which the
+    "is not pinned" error names) or ``pinLsAll``."""
     node = call.node
     if not call.args:
         for cid, pin_type in node.pin_ls(type=kind).items():
             yield encode(CID.decode(cid)), pin_type
         return
+    cleaned = pin_ls_cleaned_paths(call.version)
     for path in call.args:
+        if cleaned:
+            path = str(content_path.parse(path))
         for cid, pin_type in node.pin_ls(path, type=kind).items():
             yield encode(CID.decode(cid)), pin_type
 

@@ -70,3 +70,11 @@ def test_verify(tmp_path: pathlib.Path):
             "Progress": 0} in lines
     assert [line["Progress"] for line in lines if not line["Msg"]] == [1, 2]
     assert response.trailers["X-Stream-Error"] == "verify complete, some blocks were corrupt"
+
+
+def test_repo_version_follows_the_emulated_release() -> None:
+    """repo/fsrepo RepoVersion at each tag: 10 at v0.7.0, 16 at v0.30.0."""
+    from fakeipfs import Node
+    assert Node().repo_stat()["Version"] == "fs-repo@10"
+    assert Node(kubo_version="0.30.0").repo_stat()["Version"] == "fs-repo@16"
+    assert fakeipfs.client(Node(kubo_version="0.30.0")).version()["Repo"] == "16"
