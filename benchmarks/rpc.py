@@ -19,7 +19,10 @@
    stored on either side. The same add through ipfshttpclient in process (no socket) is timed
    too, to show how much of the gap is the RPC layer and how much the HTTP server. The daemon's
    RSS is read from /proc before the add and its peak (``VmHWM``) after: the upload streams, so
-   the growth should stay flat whatever the size.
+   the growth should stay flat whatever the size. Last, the floor: the same upload by the same
+   client to an aiohttp server that only reads the body and throws it away (``SinkProcess``);
+   no daemon can answer faster than that, so ``in process / floor`` is the best ratio reachable
+   with this client on this machine.
 
 Targets on the reference machine (2 cores): large add over HTTP >= 0.5x the in-process
 only-hash add, daemon peak RSS growth <= 64 MiB.
@@ -120,6 +123,46 @@ class DaemonProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+SINK = """
+import sys
+from aiohttp import web
+
+async def add(request):
+    while await request.content.read(1 << 20):
+        pass
+    return web.json_response({"Name": "sink", "Hash": "", "Size": "0"})
+
+app = web.Application()
+app.router.add_post("/api/v0/add", add)
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=lambda *a: print("ready", flush=True))
+"""
+
+
+class SinkProcess:
+    """An aiohttp server that reads ``/api/v0/add`` bodies and discards them: the upload floor."""
+
+    def __init__(self) -> None:
+        import socket
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.proc = subprocess.Popen([sys.executable, "-c", SINK, str(self.port)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        line = self.proc.stdout.readline()  # type: ignore[union-attr]
+        if not line.startswith("ready"):
+            self.stop()
+            raise RuntimeError(f"the sink server did not start: {line!r}")
+
+    @property
+    def addr(self) -> str:
+        return f"/ip4/127.0.0.1/tcp/{self.port}/http"
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
 
 
 # --- small requests ------------------------------------------------------------------------------
@@ -226,6 +269,15 @@ def main() -> None:
             over_http = time.perf_counter() - started
         peak = big.status("VmHWM")
         big.stop()
+
+        sink = SinkProcess()
+        try:
+            with open(path, "rb") as handle:
+                started = time.perf_counter()
+                ipfshttpclient.Client(addr=sink.addr, timeout=args.timeout).add(handle, only_hash=True)
+                floor = time.perf_counter() - started
+        finally:
+            sink.stop()
         if not http_root == rpc_root == str(local_root):
             raise AssertionError(f"roots differ: HTTP {http_root}, in-process RPC {rpc_root}, "
                                  f"in-process only-hash {local_root}")
@@ -240,6 +292,8 @@ def main() -> None:
         print(f"  HTTP (ipfshttpclient.add):        {size / MIB / over_http:>8,.0f} MiB/s  ({over_http:.2f} s)")
         print(f"  ratio HTTP / in process:          {ratio:>8.2f}x   target >= {RATIO_TARGET}x  "
               f"{'ok' if ratio >= RATIO_TARGET else 'BELOW'}")
+        print(f"  floor: upload only (server discards): {size / MIB / floor:>6,.0f} MiB/s  ({floor:.2f} s)"
+              f"  best reachable ratio {local / floor:.2f}x")
         print(f"  daemon RSS before {rss_before / MIB:.0f} MiB, peak {peak / MIB:.0f} MiB: growth "
               f"{growth:.1f} MiB   target <= {RSS_TARGET_MIB} MiB  {'ok' if growth <= RSS_TARGET_MIB else 'ABOVE'}")
     finally:

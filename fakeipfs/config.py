@@ -106,7 +106,8 @@ def default_bootstrap(version: KuboVersion) -> list[str]:
 def default_config(version: KuboVersion, peer_id: str, private_key_b64: str) -> dict[str, Any]:
     """config/init.go ``InitWithIdentity``, as the config file holds it (the struct written
     out: every field, Go zero values, ``omitempty`` fields left out)."""
-    bootstrap = [AUTO] if versions.bootstrap_auto_placeholder(version) else bootstrap_strings(default_bootstrap(version))
+    bootstrap = [AUTO] if versions.bootstrap_auto_placeholder(version) else \
+        bootstrap_peer_strings(default_bootstrap(version), version)
     return normalize({
         "API": {"HTTPHeaders": {}},
         "Addresses": {"Swarm": _for_version(_SWARM_HISTORY, version), "Announce": [], "NoAnnounce": [],
@@ -162,6 +163,20 @@ def bootstrap_strings(addrs: list[str], p2p_name: str = "p2p") -> list[str]:
             groups[pid].append(transport)
     return [f"{transport}/{p2p_name}/{pid}" for pid, transports in groups.items()
             for transport in (transports or [""])]
+
+
+def bootstrap_peer_strings(addrs: list[str], version: KuboVersion) -> list[str]:
+    """``BootstrapPeerStrings(ParseBootstrapPeers(addrs))`` as ``version`` had it: from 0.5
+    :func:`bootstrap_strings` (peers grouped, ``/p2p/``); before, go-ipfs-addr's ``IPFSAddr``
+    per address, in order, printed with ``/ipfs/`` (repo/config/bootstrap_peers.go at v0.4.13,
+    go-ipfs-config v0.0.3 in 0.4.21-0.4.23; :func:`fakeipfs.versions.p2p_multiaddr`)."""
+    if versions.p2p_multiaddr(version):
+        return bootstrap_strings(addrs)
+    out = []
+    for addr in addrs:
+        transport, pid = split_p2p(addr)
+        out.append(f"{transport}/ipfs/{pid}" if pid else addr)
+    return out
 
 
 # --- the struct: go-ipfs-config v0.9.0 types --------------------------------------------------
@@ -495,6 +510,14 @@ def sorted_json(value: Any) -> Any:
 
 # --- the node's config ------------------------------------------------------------------------
 
+def human_output(value: Any) -> bytes:
+    """config.go ``HumanOutput``/``Marshal``: ``json.MarshalIndent(value, "", "  ")``, Go's
+    HTML-safe escapes for ``<``, ``>``, ``&``, U+2028 and U+2029, no final newline."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode("utf-8")
+
+
 def _path(node: Any) -> Optional[str]:
     return os.path.join(node.repo, "config") if getattr(node, "repo", None) else None
 
@@ -620,11 +643,9 @@ class Config:
         """serialize.go ``WriteConfigFile``: indented JSON, replacing the file atomically."""
         path = _path(self.node)
         if path is not None:
-            text = json.dumps(sorted_json(data), indent=2, ensure_ascii=False)
-            text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             fd, tmp = tempfile.mkstemp(prefix=".config-", dir=os.path.dirname(path))
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(human_output(sorted_json(data)))
             os.replace(tmp, path)
         self._data = data
 

@@ -7,12 +7,12 @@ The daemon is a thin front door: every ``/api/v0/*`` request becomes a
 :class:`~fakeipfs.gateway.Gateway`. Both are synchronous, so each request runs in a worker
 thread of its own and the event loop never blocks:
 
-- the request body is a file object fed from the socket (:class:`_BodyReader`: the worker asks
-  the loop for the next piece with ``asyncio.run_coroutine_threadsafe``), so a multipart ``add``
-  of hundreds of MB streams through in bounded memory; if the client goes away mid-upload the
-  reader raises ``unexpected EOF`` and the request fails with nothing of it kept (the multipart
-  parser spools an upload before ``add`` starts; an ``add`` already under way is rolled back
-  by the model);
+- the request body is a file object fed from the socket (:class:`_BodyReader`: a task on the
+  loop reads ahead, up to 8 MiB, and the worker takes what has arrived, up to 1 MiB a read), so
+  a multipart ``add`` of hundreds of MB streams through in bounded memory, hashed as it arrives
+  (the dispatcher hands ``add`` its files live); if the client goes away mid-upload the reader
+  raises ``unexpected EOF`` and the request fails with nothing of it kept (the model rolls the
+  ``add`` back);
 - the response's headers are sent as soon as the command returns (``pubsub/sub`` clients wait
   for them before any message), then its body iterator (possibly endless and blocking) is
   drained chunk by chunk through a small bounded queue, so a slow client slows the producer;
@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import collections
 import concurrent.futures
 import contextlib
 import http.client
@@ -96,6 +97,9 @@ MSG_SHUTDOWN = ("Received interrupt signal, shutting down...",
 _CHUNK = 1 << 16
 _QUEUE_DEPTH = 8
 _POLL = 0.25
+#: Request bodies: bytes taken from aiohttp per read, and queued ahead of the worker at most.
+_READ_SIZE = 1 << 20
+_READ_AHEAD = 8 << 20
 
 
 def rpc_server_named_rpc(v: KuboVersion) -> bool:
@@ -144,49 +148,129 @@ def _first(value: Any) -> Optional[str]:
 
 
 class _BodyReader(io.RawIOBase):
-    """The request body, read from the worker thread: each read asks the event loop for the
-    next bytes of aiohttp's request stream. A client that disconnects (or a body over the
-    size limit) makes reads raise, so a half-received ``add`` fails and is rolled back."""
+    """The request body, read from the worker thread and fed by a task on the event loop that
+    reads ahead: it takes up to 1 MiB of what has arrived at a time from aiohttp's request stream
+    and queues it, up to :data:`_READ_AHEAD` bytes, so the worker's reads cost a lock rather than
+    a trip through the loop, and the upload keeps arriving while the worker hashes. The task
+    starts at the first read (a command that never reads the body leaves it to aiohttp) and is
+    stopped by :meth:`stop` when the request ends. A client that disconnects (or a body over
+    the size limit) makes reads raise, once the bytes before have been read, so a half-received
+    ``add`` fails and is rolled back."""
 
     def __init__(self, stream: Any, loop: asyncio.AbstractEventLoop, stopping: threading.Event,
                  limit: Optional[int]) -> None:
+        super().__init__()
         self._stream = stream
         self._loop = loop
         self._stopping = stopping
         self._limit = limit
         self.received = 0
         self.too_large = False
-        self._eof = False
+        self._cond = threading.Condition()
+        self._chunks: "collections.deque[bytes]" = collections.deque()
+        self._buffered = 0
+        self._end: Optional[str] = None  # "" at the end of the body, else the error to raise
+        self._started = False
+        self._task: Optional[asyncio.Task] = None
+        self._room: Optional[asyncio.Event] = None  # set when the queue drains: the task goes on
+        self._stalled = False  # the task waits for room
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        if self._eof:
-            return 0
+    async def _read_ahead(self) -> None:
+        room = self._room = asyncio.Event()
         try:
-            future = asyncio.run_coroutine_threadsafe(self._stream.read(len(buffer)), self._loop)
-        except RuntimeError:  # the loop is gone: the daemon stopped
-            raise IPFSError(ERR_UNEXPECTED_EOF) from None
-        while True:
-            try:
-                data = future.result(timeout=_POLL)
-                break
-            except concurrent.futures.TimeoutError:
-                if self._stopping.is_set():
-                    future.cancel()
+            while True:
+                data = await self._stream.read(_READ_SIZE)
+                with self._cond:
+                    self._cond.notify()
+                    if not data:
+                        self._end = ""
+                        return
+                    self.received += len(data)
+                    if self._limit is not None and self.received > self._limit:
+                        self._end = ERR_BODY_TOO_LARGE
+                        return
+                    self._chunks.append(data)
+                    self._buffered += len(data)
+                    stalled = self._stalled = self._buffered >= _READ_AHEAD
+                    if stalled:
+                        room.clear()
+                if stalled:
+                    await room.wait()
+        except BaseException:  # client disconnected (aiohttp set the payload's exception), stop
+            with self._cond:
+                if self._end is None:
+                    self._end = ERR_UNEXPECTED_EOF
+                self._cond.notify()
+            raise
+
+    def read(self, size: Optional[int] = -1) -> bytes:
+        """The next queued piece of the body (at most ``size`` bytes), waiting for one; ``b""``
+        at the end."""
+        if size is None or size < 0:
+            return self.readall()
+        if size == 0:
+            return b""
+        with self._cond:
+            if not self._started and self._end is None:
+                self._started = True
+                try:
+                    self._loop.call_soon_threadsafe(self._start)
+                except RuntimeError:  # the loop is gone: the daemon stopped
                     raise IPFSError(ERR_UNEXPECTED_EOF) from None
-            except Exception:  # client disconnected: aiohttp set the payload's exception
-                raise IPFSError(ERR_UNEXPECTED_EOF) from None
-        if not data:
-            self._eof = True
-            return 0
-        self.received += len(data)
-        if self._limit is not None and self.received > self._limit:
-            self.too_large = True
-            raise IPFSError(ERR_BODY_TOO_LARGE)
+            while not self._chunks and self._end is None:
+                if not self._cond.wait(_POLL) and self._stopping.is_set():
+                    raise IPFSError(ERR_UNEXPECTED_EOF)
+            if not self._chunks:
+                if self._end:
+                    self.too_large = self._end == ERR_BODY_TOO_LARGE
+                    raise IPFSError(self._end)
+                return b""
+            data = self._chunks.popleft()
+            if len(data) > size:
+                self._chunks.appendleft(data[size:])
+                data = data[:size]
+            self._buffered -= len(data)
+            wake = self._stalled and self._buffered <= _READ_AHEAD // 2
+            if wake:
+                self._stalled = False
+        if wake:
+            try:
+                self._loop.call_soon_threadsafe(self._room.set)  # type: ignore[union-attr]
+            except RuntimeError:
+                pass  # the loop is gone: the next read reports it
+        return data
+
+    def readall(self) -> bytes:
+        pieces = []
+        while piece := self.read(_READ_SIZE):
+            pieces.append(piece)
+        return b"".join(pieces)
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
         buffer[:len(data)] = data
         return len(data)
+
+    def _start(self) -> None:
+        """(On the loop.) Start reading ahead, unless the request is already over."""
+        if self._end is None:
+            self._task = self._loop.create_task(self._read_ahead())
+
+    async def stop(self) -> None:
+        """(On the loop.) The request is over (answered, or its client gone): stop reading
+        ahead, and return once the stream is free again (aiohttp reads what the command left of
+        the body itself); a worker still reading gets what was queued, then ``unexpected EOF``."""
+        with self._cond:
+            if self._end is None:
+                self._end = ERR_UNEXPECTED_EOF
+            self._cond.notify_all()
+        task = self._task
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.wait([task])
 
 
 # --- responses ---------------------------------------------------------------------------------
@@ -347,7 +431,7 @@ class Daemon:
         handlers = [self._handle_api, self._handle_gateway]
         for sock, handler in zip(sockets, handlers):
             server = web.Server(handler, handler_cancellation=True, access_log=None,
-                                max_line_size=1 << 20, max_field_size=1 << 16)
+                                max_line_size=1 << 20, max_field_size=1 << 16, read_bufsize=_READ_SIZE)
             runner = web.ServerRunner(server, shutdown_timeout=1.0)
             await runner.setup()
             await web.SockSite(runner, sock).start()
@@ -550,7 +634,7 @@ class Daemon:
         body = _BodyReader(request.content, asyncio.get_running_loop(), self._stopping, self.max_request_size)
         rpc_request = Request(request.method, path, list(request.rel_url.query.items()),
                               {k.lower(): v for k, v in request.headers.items()},
-                              io.BufferedReader(body, _CHUNK) if request.body_exists else None)
+                              body if request.body_exists else None)
 
         def produce() -> Response:
             response = self.dispatcher.handle(rpc_request)
@@ -558,7 +642,10 @@ class Daemon:
                 return text_response(413, ERR_BODY_TOO_LARGE)
             return response
 
-        return await self._serve(request, produce, {"Server": server_header(self.version)})
+        try:
+            return await self._serve(request, produce, {"Server": server_header(self.version)})
+        finally:
+            await body.stop()
 
     async def _handle_gateway(self, request: Any) -> Any:
         headers = dict(request.headers.items())

@@ -46,15 +46,20 @@ def get_links(get: Callable[[CID], bytes], cid: CID) -> list[CID]:
     return links_of(cid, get(cid))
 
 
+def _multihash(cid: CID) -> bytes:
+    return bytes(cid.digest)
+
+
 def colored_set(get: Callable[[CID], bytes], recursive: Iterable[CID], direct: Iterable[CID],
-                best_effort: Iterable[CID] = ()) -> set[bytes]:
-    """kubo gc/gc.go ``ColoredSet``: the multihashes ``repo gc`` keeps, i.e. the DAGs of the
+                best_effort: Iterable[CID] = (), key: Callable[[CID], bytes] = _multihash) -> set[bytes]:
+    """kubo gc/gc.go ``ColoredSet``: the store keys (``key``: the multihash, or the whole CID
+    for a blockstore before kubo 0.12) of the blocks ``repo gc`` keeps, i.e. the DAGs of the
     recursive pins (``Descendants``, each CID walked once, links by :func:`get_links`) and the
     direct pins. A block of a pinned DAG that cannot be fetched is reported after the walk
     (``ErrCannotFetchAllLinks``) and gc aborts before it removes anything. The
     ``best_effort`` roots (kubo passes the MFS root, core/corerepo/gc.go) keep whatever of
     their DAGs is present, missing blocks skipped."""
-    keep: set[bytes] = {bytes(cid.digest) for root in best_effort for cid in walk_present(get, root)}
+    keep: set[bytes] = {key(cid) for root in best_effort for cid in walk_present(get, root)}
     seen: set[bytes] = set()
     complete = True
     stack = list(recursive)
@@ -63,14 +68,14 @@ def colored_set(get: Callable[[CID], bytes], recursive: Iterable[CID], direct: I
         if bytes(cid) in seen:
             continue
         seen.add(bytes(cid))
-        keep.add(bytes(cid.digest))
+        keep.add(key(cid))
         try:
             stack.extend(get_links(get, cid))
         except IPFSError:
             complete = False
     if not complete:
         raise IPFSError(ERR_GC_CANNOT_FETCH_ALL_LINKS)
-    keep.update(bytes(cid.digest) for cid in direct)
+    keep.update(key(cid) for cid in direct)
     return keep
 
 
@@ -225,7 +230,7 @@ class DagCommands:
     def dag_resolve(self, path) -> tuple[CID, str]:
         """``ipfs dag resolve``: the last CID on the path and the path left inside it."""
         from .path import resolve
-        cid, rest = resolve(path, self._get)  # type: ignore[attr-defined]
+        cid, rest = resolve(path, self._get, self.kubo_version)  # type: ignore[attr-defined]
         return cid, "/".join(rest)
 
     def dag_value(self, path) -> object:

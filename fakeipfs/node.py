@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import threading
 from typing import BinaryIO, Iterable, Iterator, Optional, Sequence, Union
 
@@ -19,7 +18,7 @@ from multiformats import CID
 
 from . import dag as dagmod
 from . import errors
-from .blockstore import IDENTITY, Blockstore, FlatfsBlockstore, MemoryBlockstore
+from .blockstore import Blockstore, FlatfsBlockstore, MemoryBlockstore
 from .errors import InvalidArgument, IPFSError, NotFound, PinError
 from .hashing import CidBuilder, get_hasher
 from .dag import DagCommands
@@ -38,7 +37,7 @@ Source = Union[bytes, str, "os.PathLike[str]", BinaryIO, Entry]
 
 class _Journal:
     """One ``add``'s writes, straight to the blockstore: the blocks it touched (found present
-    or wrote, by multihash) and the ones it wrote, so that a failed add can remove those again
+    or wrote, by store key) and the ones it wrote, so that a failed add can remove those again
     (see :class:`_Journals`)."""
 
     def __init__(self, journals: "_Journals", start: int) -> None:
@@ -54,9 +53,9 @@ class _Journal:
         # Claim the block before looking for it: a rollback deletes under the same lock and
         # only what nobody else claimed, so a block found present here stays present.
         with self._journals.lock:
-            self.touched.add(bytes(cid.digest))
+            self.touched.add(self.store.key(cid))
         new = not self.store.has(cid)
-        self.store.put_parts(cid, parts)  # also when present: records the CID it is stored under
+        self.store.put_parts(cid, parts)
         if new:
             self.added.append(cid)  # read by finish(), once this add's writes are over
 
@@ -72,7 +71,7 @@ class _Journals:
     it is still running; a failed add pins nothing, so its claims go with it.
     """
 
-    def __init__(self, store: "_StoredCids") -> None:
+    def __init__(self, store: Blockstore) -> None:
         self.store = store
         self.lock = threading.Lock()
         self._clock = 0
@@ -94,112 +93,22 @@ class _Journals:
                 self._live.remove(journal)
                 overlapping = [o for o in self._live if o.end is None or o.end > journal.start]
                 for cid in journal.added:
-                    key = bytes(cid.digest)
+                    key = self.store.key(cid)
                     if not any(key in o.touched for o in overlapping):
                         self.store.delete(cid)
             running = [o.start for o in self._live if o.end is None]
             self._live = [o for o in self._live if o.end is None or (running and o.end > min(running))]
 
 
-class _StoredCids:
-    """The node's blockstore, remembering the CIDs each block was written under.
-
-    The blockstore is keyed by multihash, as kubo's has been since 0.12. Before, kubo keyed it
-    by the whole CID (docs/changelogs/v0.12.md "Blockstore migration from full CID to Multihash
-    keys"), and ``repo gc`` reported those keys (v0.7.0 gc/gc.go ``AllKeysChan``), e.g. the
-    ``Qm...`` of a CIDv0 block. This wrapper keeps, per multihash, the (CID version, codec)
-    pairs written, in memory and, for a repo, in an append-only log (``+<version> <codec hex>
-    <multihash hex>`` written, ``-<multihash hex>`` deleted; rewritten by :meth:`compact`).
-    Everything else is the wrapped store's.
-    """
-
-    def __init__(self, store: Blockstore, log_path: Optional[str] = None) -> None:
-        self._store = store
-        self._log_path = log_path
-        self._forms: Optional[dict[bytes, list[tuple[int, int]]]] = None
-        self._lock = threading.Lock()
-        self.has, self.get, self.get_parts = store.has, store.get, store.get_parts  # hot reads
-
-    def __getattr__(self, name: str):
-        return getattr(self._store, name)
-
-    def _table(self) -> dict[bytes, list[tuple[int, int]]]:
-        """Multihash -> (version, codec) forms, read from the log on first use (lock held)."""
-        if self._forms is None:
-            self._forms = {}
-            if self._log_path is not None and os.path.exists(self._log_path):
-                with open(self._log_path) as handle:
-                    for line in handle:
-                        if line.startswith("+"):
-                            version, codec, key = line[1:].split()
-                            self._forms.setdefault(bytes.fromhex(key), []).append((int(version), int(codec, 16)))
-                        elif line.startswith("-"):
-                            self._forms.pop(bytes.fromhex(line[1:].strip()), None)
-        return self._forms
-
-    def _log(self, line: str) -> None:
-        with open(self._log_path, "a") as handle:  # type: ignore[arg-type]
-            handle.write(line)
-
-    def _record(self, cid: CID) -> None:
-        if cid.hashfun.code == IDENTITY:
-            return
-        key, form = bytes(cid.digest), (cid.version, cid.codec.code)
-        with self._lock:
-            forms = self._table().setdefault(key, [])
-            if form not in forms:
-                forms.append(form)
-                if self._log_path is not None:
-                    self._log(_form_line(key, form))
-
-    def put(self, cid: CID, data: bytes) -> None:
-        self._store.put(cid, data)
-        self._record(cid)
-
-    def put_parts(self, cid: CID, parts: Sequence[bytes]) -> None:
-        self._store.put_parts(cid, parts)
-        self._record(cid)
-
-    def delete(self, cid: CID) -> bool:
-        removed = self._store.delete(cid)
-        key = bytes(cid.digest)
-        with self._lock:
-            if self._table().pop(key, None) is not None and self._log_path is not None:
-                self._log(f"-{key.hex()}\n")
-        return removed
-
-    def stored_cids(self, cid: CID) -> list[CID]:
-        """The CIDs the block of ``cid``'s multihash was written under, first first."""
-        key = bytes(cid.digest)
-        with self._lock:
-            forms = list(self._table().get(key, ()))
-        return [CID("base58btc" if version == 0 else "base32", version, codec, key)
-                for version, codec in forms]
-
-    def compact(self) -> None:
-        """Rewrite the log as the present blocks' forms only (atomically, as pins.json)."""
-        if self._log_path is None:
-            return
-        with self._lock:
-            present = set(self._store.multihashes())
-            fd, tmp = tempfile.mkstemp(prefix=".stored-cids-", dir=os.path.dirname(self._log_path))
-            with os.fdopen(fd, "w") as handle:
-                for key, forms in self._table().items():
-                    if key in present:
-                        handle.writelines(_form_line(key, form) for form in forms)
-            os.replace(tmp, self._log_path)
-
-
-def _form_line(key: bytes, form: tuple[int, int]) -> str:
-    return f"+{form[0]} {form[1]:x} {key.hex()}\n"
-
-
 class Node(DagCommands, ObjectCommands):
     """An emulated kubo node.
 
     ``Node()`` keeps everything in memory; ``Node(repo=path)`` keeps blocks in a flatfs
-    ``blocks/`` directory, pins in ``pins.json`` and the CIDs blocks were written under in
-    ``stored-cids.log`` there, surviving restarts.
+    ``blocks/`` directory and pins in ``pins.json`` there, surviving restarts. Blocks are keyed
+    as ``kubo_version`` keys them: by multihash from 0.12, by the whole CID before
+    (:attr:`~fakeipfs.versions.KuboVersion.multihash_keyed_blockstore`), so a repo written on
+    one side of 0.12 and reopened on the other finds its CIDv1 blocks under the wrong keys, as
+    kubo would without its fs-repo-11-to-12 migration.
     """
 
     def __init__(self, *, repo: "Optional[str | os.PathLike[str]]" = None,
@@ -207,13 +116,14 @@ class Node(DagCommands, ObjectCommands):
         self.kubo_version = KuboVersion.parse(kubo_version)
         self.repo = os.fspath(repo) if repo is not None else None
         self.sharding_enabled = sharding_enabled
+        cid_keys = not self.kubo_version.multihash_keyed_blockstore
+        self.blockstore: Blockstore
         if self.repo is not None:
             os.makedirs(self.repo, exist_ok=True)
-            self.blockstore = _StoredCids(FlatfsBlockstore(os.path.join(self.repo, "blocks")),
-                                          os.path.join(self.repo, "stored-cids.log"))
+            self.blockstore = FlatfsBlockstore(os.path.join(self.repo, "blocks"), cid_keys=cid_keys)
             self.pins = Pinner(os.path.join(self.repo, "pins.json"))
         else:
-            self.blockstore = _StoredCids(MemoryBlockstore())
+            self.blockstore = MemoryBlockstore(cid_keys=cid_keys)
             self.pins = Pinner()
         self._journals = _Journals(self.blockstore)
         self._lock = threading.RLock()
@@ -227,7 +137,7 @@ class Node(DagCommands, ObjectCommands):
         """The CID a path names (``ipfs resolve``), following links through the DAG."""
         if isinstance(path, CID):
             return path
-        cid, rest = resolve_path(path, self._get)
+        cid, rest = resolve_path(path, self._get, self.kubo_version)
         if rest:
             raise NotFound(f"path {path} continues inside {cid} at {'/'.join(rest)}")
         return cid
@@ -327,7 +237,7 @@ class Node(DagCommands, ObjectCommands):
     def get(self, path: str, *, archive: bool = False, compress: bool = False,
             compression_level: Optional[int] = None) -> Iterator[bytes]:
         """``ipfs get`` as the RPC API sends it: a tar stream named after the path's last part."""
-        p = parse_path(path) if not isinstance(path, CID) else parse_path(str(path))
+        p = parse_path(path if not isinstance(path, CID) else str(path), self.kubo_version)
         cid = self.resolve(p)
         name = p.segments[-1] if p.segments else str(p.root)
         tar.compression_level(compress, compression_level)
@@ -368,9 +278,8 @@ class Node(DagCommands, ObjectCommands):
             pinned = self._pinned_keys()
             for item in cids:
                 cid = item if isinstance(item, CID) else CID.decode(item)
-                key = bytes(cid.digest)
-                if key in pinned:
-                    out.append((cid, pinned[key]))
+                if bytes(cid) in pinned:
+                    out.append((cid, pinned[bytes(cid)]))
                 elif not self.blockstore.has(cid):
                     out.append((cid, None if force else self._err_block_not_found(cid)))
                 else:
@@ -389,17 +298,19 @@ class Node(DagCommands, ObjectCommands):
         return dagmod.descendants(self._get, root)
 
     def _pinned_keys(self) -> dict[bytes, str]:
-        """Multihash -> why ``block rm`` refuses it (boxo dspinner ``CheckIfPinned``: recursive,
-        then direct, then indirect through the first recursive root found)."""
+        """CID bytes -> why ``block rm`` refuses it (boxo dspinner ``CheckIfPinned``: recursive,
+        then direct, then indirect through the first recursive root found). The pinner compares
+        whole CIDs at every version (``c.KeyString()`` indexes, a ``cid.Set`` of the children),
+        so another CID of a pinned block's multihash is not pinned."""
         recursive, direct = self.pins.snapshot()
         out: dict[bytes, str] = {}
         for cid in recursive.values():
-            out.setdefault(bytes(cid.digest), errors.err_pinned("recursive"))
+            out.setdefault(bytes(cid), errors.err_pinned("recursive"))
         for cid in direct.values():
-            out.setdefault(bytes(cid.digest), errors.err_pinned("direct"))
+            out.setdefault(bytes(cid), errors.err_pinned("direct"))
         for root in recursive.values():
             for child in self._descendants(root):
-                out.setdefault(bytes(child.digest), errors.err_pinned_via(str(root)))
+                out.setdefault(bytes(child), errors.err_pinned_via(str(root)))
         return out
 
     def pin_add(self, *paths: "str | CID", recursive: bool = True) -> list[CID]:
@@ -489,27 +400,22 @@ class Node(DagCommands, ObjectCommands):
 
     def repo_gc(self) -> list[CID]:
         """``ipfs repo gc`` (kubo gc/gc.go ``GC``): remove every block that no pin keeps
-        (:func:`fakeipfs.dag.colored_set`; a pinned block that cannot be fetched aborts gc
-        before anything is removed). Removed blocks are reported by their blockstore key:
-        CIDv1 raw from kubo 0.12, the CIDs they were written under before
-        (:attr:`~fakeipfs.versions.KuboVersion.multihash_keyed_blockstore`)."""
+        (:func:`fakeipfs.dag.colored_set` by store key; a pinned block that cannot be fetched
+        aborts gc before anything is removed). Removed blocks are reported as the blockstore's
+        ``AllKeysChan`` names them (:meth:`~fakeipfs.blockstore.Blockstore.keys`): CIDv1 raw
+        from kubo 0.12, the CIDs they were stored under before."""
         with self._lock:
             recursive, direct = self.pins.snapshot()
             from . import mfs
             files_root = mfs.root_if_used(self)
+            store = self.blockstore
             keep = dagmod.colored_set(self._get, recursive.values(), direct.values(),
-                                      [files_root] if files_root is not None else [])
+                                      [files_root] if files_root is not None else [], key=store.key)
             removed: list[CID] = []
-            for raw in list(self.blockstore.keys()):
-                if bytes(raw.digest) in keep:
-                    continue
-                stored = self.blockstore.stored_cids(raw)
-                self.blockstore.delete(raw)
-                if self.kubo_version.multihash_keyed_blockstore or not stored:
-                    removed.append(raw)
-                else:
-                    removed.extend(stored)
-            self.blockstore.compact()
+            for cid in list(store.keys()):
+                if store.key(cid) not in keep:
+                    store.delete(cid)
+                    removed.append(cid)
             return removed
 
     def client(self, **kwargs):

@@ -25,7 +25,11 @@ INPROC_ADDR = "/dns/fakeipfs.invalid/tcp/5001/http"
 
 
 class _BodyStream(io.RawIOBase):
-    """A request body that ``requests`` gives as bytes, a file or an iterator of chunks."""
+    """A request body that ``requests`` gives as bytes, a file or an iterator of chunks.
+
+    ``read(n)`` gathers chunks until it has ``n`` bytes (or the body ends) and joins them once:
+    clients send many small chunks (ipfshttpclient: 8 KiB), and the multipart reader asks for up
+    to 1 MiB at a time. A chunk is produced only when a read needs it."""
 
     def __init__(self, body: Any) -> None:
         if body is None:
@@ -35,24 +39,48 @@ class _BodyStream(io.RawIOBase):
         elif isinstance(body, str):
             self._chunks = iter((body.encode(),))
         elif hasattr(body, "read"):
-            self._chunks = iter(lambda: body.read(1 << 16), b"")
+            self._chunks = iter(lambda: body.read(1 << 20), b"")
         else:
-            self._chunks = (c.encode() if isinstance(c, str) else bytes(c) for c in body)
-        self._pending = b""
+            self._chunks = (c if isinstance(c, bytes) else _as_bytes(c) for c in body)
+        self._pending = memoryview(b"")
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buf) -> int:
-        while not self._pending:
+    def read(self, size: Optional[int] = -1) -> bytes:
+        if size is None or size < 0:
+            return self.readall()
+        pieces: list = []
+        if self._pending:
+            pieces.append(self._pending[:size])
+            self._pending = self._pending[size:] if len(self._pending) > size else memoryview(b"")
+            size -= len(pieces[0])
+        while size > 0:
             chunk = next(self._chunks, None)
             if chunk is None:
-                return 0
-            self._pending = chunk
-        n = min(len(buf), len(self._pending))
-        buf[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        return n
+                break
+            if len(chunk) > size:
+                view = memoryview(chunk)
+                chunk, self._pending = view[:size], view[size:]
+            if chunk:
+                pieces.append(chunk)
+                size -= len(chunk)
+        return b"".join(pieces)
+
+    def readall(self) -> bytes:
+        pending, self._pending = self._pending, memoryview(b"")
+        return b"".join([pending, *self._chunks])
+
+    def readinto(self, buf) -> int:  # type: ignore[no-untyped-def]
+        data = self.read(len(buf))
+        buf[:len(data)] = data
+        return len(data)
+
+
+def _as_bytes(chunk: Any) -> bytes:
+    """A body chunk as ``bytes``: text is UTF-8 (as ``requests`` sends it), anything else is
+    copied (a producer may reuse its buffer for the next chunk)."""
+    return chunk.encode() if isinstance(chunk, str) else bytes(chunk)
 
 
 class _RawResponse(io.RawIOBase):

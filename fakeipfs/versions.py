@@ -345,3 +345,105 @@ def pin_ls_cleaned_paths(version: KuboVersion) -> bool:
     "feat: path consolidation (#10063)", core/commands/pin/pin.go ``pinLsKeys`` at v0.24.0);
     before, the argument as given."""
     return version >= KuboVersion(0, 24, 0)
+
+
+# --- Content paths (fakeipfs/path.py) -----------------------------------------------------------
+
+def boxo_path_parsing(version: KuboVersion) -> bool:
+    """Path arguments are parsed by boxo ``path.NewPath`` through ``cmdutils.PathOrCidPath``
+    (cleaned first; reasons "path does not have enough components", ``unknown namespace: %q``)
+    from 0.24 (kubo a7c651849 "feat: path consolidation (#10063)", listed in
+    docs/changelogs/v0.24.md); before, by go-path ``ParsePath`` (boxo's copy of it in 0.20-0.23),
+    whose reasons are "not enough path components", ``unknown namespace %q``, ``invalid CID: %s``."""
+    return version >= KuboVersion(0, 24, 0)
+
+
+def go_path_lowercase_cidv0_hint(version: KuboVersion) -> bool:
+    """go-path adds "(possible lowercased CIDv0; ...)" to a ``qm...`` CID's error from 0.8
+    (docs/changelogs/v0.8.md "go-path (v0.0.8 -> v0.0.9): fix: improved error message on broken
+    CIDv0")."""
+    return version >= KuboVersion(0, 8, 0)
+
+
+def go_path_invalid_ipfs_path(version: KuboVersion) -> bool:
+    """go-path words a path with fewer than two slashes "invalid ipfs path" from 0.13; "path does
+    not begin with '/'" before (docs/changelogs/v0.13.md "go-path (v0.2.1 -> v0.3.0): chore:
+    improve error message for invalid ipfs paths")."""
+    return version >= KuboVersion(0, 13, 0)
+
+
+def go_cid_wraps_invalid_cid(version: KuboVersion) -> bool:
+    """go-cid wraps ``Decode`` errors as ``invalid cid: %s`` (``ErrInvalidCid``) from 0.20
+    (docs/changelogs/v0.20.md "go-cid (v0.3.2 -> v0.4.1): feat: wrap parsing errors into
+    ErrInvalidCid")."""
+    return version >= KuboVersion(0, 20, 0)
+
+
+def path_uris(version: KuboVersion) -> bool:
+    """``ipfs://<cid>``, ``ipns://<name>`` (and ``ipfs:<cid>``) are taken as paths from 0.43
+    (docs/changelogs/v0.43.md "Native ipfs:// and ipns:// URIs work as input", boxo
+    path/uri.go ``NewPathFromURI``)."""
+    return version >= KuboVersion(0, 43, 0)
+
+
+# --- config (fakeipfs/config.py, fakeipfs/rpc/config.py) ----------------------------------------
+
+def config_show_json(version: KuboVersion) -> bool:
+    """``config show`` answers a JSON object from 0.4.18 (docs/changelogs/v0.4.md 0.4.18 "return
+    a json object from config show", go-ipfs#5345); before, ``config.HumanOutput`` (indented
+    JSON) streamed as text."""
+    return version >= KuboVersion(0, 4, 18)
+
+
+# --- the HTTP handler (fakeipfs/rpc/*.py) --------------------------------------------------------
+
+def go_ipfs_cmds_http(version: KuboVersion) -> bool:
+    """The RPC API is served by go-ipfs-cmds' HTTP response emitter from 0.4.14 (docs/changelogs/
+    v0.4.md v0.4.14 "refactoring and extracting of our commands library"), which announces
+    ``X-Chunked-Output: 1`` for a command that emits nothing (http/responseemitter.go
+    ``preamble(nil)``). Before, go-ipfs' own commands/http/handler.go ``sendResponse`` set it
+    only for a channel output: a command with no output answered an empty ``application/json``
+    body without it."""
+    return version >= KuboVersion(0, 4, 14)
+
+
+# --- ``version``: the Go release each kubo release was built with (fakeipfs/rpc/info.py) -------
+
+#: (kubo release, ``runtime.Version()`` of its official dist.ipfs.tech build), oldest first.
+#: From 0.9 the ``golang`` line of ipfs/distributions ``.tool-versions`` in the commit that added
+#: the release to ``dists/go-ipfs/versions`` or ``dists/kubo/versions`` (that file pins the build
+#: image's Go). Before, the dists were built on a maintainer's machine; the Go version is the one
+#: ipfs/go-ds-s3's CI pinned to load its plugin into that release's dist binary (a plugin must
+#: match the binary's Go exactly): 0.4.22 and 0.4.23 go1.12.7 (also the 0.4.22 ``build-info``
+#: quoted in go-ds-s3#231), 0.5.x go1.13.10, 0.6.0 and 0.7.0 go1.14.4, 0.8.0 go1.15.8 ("use the
+#: correct go version", 6fcb2b4). 0.4.13-0.4.21 have no such record: their entries are estimates,
+#: the newest patch of the Go minor in kubo's Dockerfile at the tag on the release day (marked).
+#: A Go x.y.0 before 1.21 reports itself as ``go1.x`` without the ``.0``.
+GO_BUILDS: tuple[tuple[KuboVersion, str], ...] = tuple((KuboVersion.parse(k), go) for k, go in (
+    ("0.4.13", "go1.9.2"), ("0.4.14", "go1.9.4"), ("0.4.15", "go1.9.6"),  # estimated
+    ("0.4.16", "go1.10.3"), ("0.4.18", "go1.11.1"), ("0.4.19", "go1.11.5"),  # estimated
+    ("0.4.20", "go1.12.4"), ("0.4.21", "go1.12.5"),  # estimated
+    ("0.4.22", "go1.12.7"), ("0.5.0", "go1.13.10"), ("0.6.0", "go1.14.4"), ("0.8.0", "go1.15.8"),
+    ("0.9.0", "go1.16.5"), ("0.9.1", "go1.16.6"), ("0.10.0", "go1.16.8"), ("0.11.0", "go1.16.12"),
+    ("0.11.1", "go1.16.15"), ("0.12.0", "go1.16.12"), ("0.12.2", "go1.16.15"), ("0.13.0", "go1.18.3"),
+    ("0.15.0", "go1.18.5"), ("0.16.0", "go1.19.1"), ("0.19.1", "go1.19.8"), ("0.21.0", "go1.19.10"),
+    ("0.21.1", "go1.19.12"), ("0.23.0", "go1.21.1"), ("0.24.0", "go1.21.3"), ("0.25.0", "go1.21.5"),
+    ("0.26.0", "go1.21.6"), ("0.27.0", "go1.21.7"), ("0.28.0", "go1.22.2"), ("0.29.0", "go1.22.4"),
+    ("0.30.0", "go1.22.7"), ("0.31.0", "go1.23.2"), ("0.32.0", "go1.23.3"), ("0.33.0", "go1.23.5"),
+    ("0.33.1", "go1.23.6"), ("0.34.0", "go1.24.1"), ("0.35.0", "go1.24.3"), ("0.36.0", "go1.24.5"),
+    ("0.37.0", "go1.25.0"), ("0.38.0", "go1.25.1"), ("0.38.1", "go1.25.2"), ("0.38.2", "go1.25.3"),
+    ("0.39.0", "go1.25.4"), ("0.40.0", "go1.26.0"), ("0.40.1", "go1.25.7"), ("0.41.0", "go1.26.2"),
+    ("0.42.0", "go1.26.4"),
+))
+
+
+def go_version(version: KuboVersion) -> str:
+    """``version``'s ``Golang`` (``runtime.Version()``): the :data:`GO_BUILDS` entry of the
+    newest release not after ``version`` (a release between entries was built like the one
+    before it); the oldest entry before 0.4.13."""
+    found = GO_BUILDS[0][1]
+    for since, go in GO_BUILDS:
+        if version < since:
+            break
+        found = go
+    return found

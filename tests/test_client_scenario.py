@@ -403,13 +403,8 @@ def test_ipfshttpclient_scenario(ipfs, tmp_path: Path):
     assert _error(lambda: ipfs.cat("QmInvalid")).startswith('invalid path "QmInvalid": ')
 
 
-# --- kubo 0.7.0 behaviour fakeipfs does not have yet (each fails today: strict xfail) ----------
+# --- kubo 0.7.0: a blockstore keyed by whole CIDs, go-path's path errors ----------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "fakeipfs bug: the blockstore is keyed by multihash at every version (Node.repo_gc keeps a "
-    "block whose digest any pin reaches; repo stat counts digests), but before 0.12 kubo keyed "
-    "blocks by the full CID (docs/changelogs/v0.12.md 'Blockstore migration from full CID to "
-    "Multihash keys': a CIDv0 and a CIDv1 of the same bytes were two blocks)"))
 def test_one_block_per_cid_before_0_12(ipfs):
     before = ipfs.repo.stat()["NumObjects"]
     assert ipfs.block.put(io.BytesIO(b"dsadsad\n")).as_json() == {"Key": BLOCK_V0, "Size": 8}
@@ -420,11 +415,6 @@ def test_one_block_per_cid_before_0_12(ipfs):
     assert ipfs.repo.stat()["NumObjects"] == before + 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "fakeipfs bug: fakeipfs/path.py words path errors as boxo's path package (kubo >= 0.24) at "
-    "every version; kubo 0.7.0 parses with go-path v0.0.8 ParsePath (pathError 'invalid path "
-    "%q: %s', go-cid v0.0.7 Decode errors unwrapped, 'not enough path components', "
-    "'unknown namespace %q', 'invalid CID: %s')"))
 def test_invalid_path_messages_of_0_7(ipfs):
     for path, reason in (("QmInvalid", "selected encoding not supported"),
                          ("/ipfs/", "not enough path components"),

@@ -179,6 +179,28 @@ def test_bootstrap_strings_group_addresses_by_peer():
     assert config.bootstrap_strings([f"/p2p/{MARS}"], "ipfs") == [f"/ipfs/{MARS}"]
 
 
+def test_bootstrap_before_0_5_is_the_go_list_as_written():
+    """v0.4.13 repo/config/bootstrap_peers.go ``DefaultBootstrapAddresses``, each printed by its
+    go-ipfs-addr ``IPFSAddr`` (``/ipfs/``), in order: no grouping by peer before 0.5."""
+    sol = {"pluto": "QmSoLPppuBtQSGwKDZT2M73ULpjvfd3aZ6ha4oFGL1KrGM",
+           "saturn": "QmSoLSafTMBsPKadTEgaXctDQVcqN88CNLHXMkTNwMKPnu",
+           "venus": "QmSoLV4Bbm51jM9C4gDYZQ9Cy3U6aXMJDAbzgu2fzaDs64",
+           "earth": "QmSoLer265NRgSp2LA3dPaeykiS1J6DifTC88f5uVQKNAd"}
+    assert config.of(Node(kubo_version="0.4.13")).bootstrap == [
+        addr.replace("/p2p/", "/ipfs/") for addr in LIBP2P] + [
+        f"/ip4/104.131.131.82/tcp/4001/ipfs/{MARS}",
+        f"/ip4/104.236.179.241/tcp/4001/ipfs/{sol['pluto']}",
+        f"/ip4/128.199.219.111/tcp/4001/ipfs/{sol['saturn']}",
+        f"/ip4/104.236.76.40/tcp/4001/ipfs/{sol['venus']}",
+        f"/ip4/178.62.158.247/tcp/4001/ipfs/{sol['earth']}",
+        f"/ip6/2604:a880:1:20::203:d001/tcp/4001/ipfs/{sol['pluto']}",
+        f"/ip6/2400:6180:0:d0::151:6001/tcp/4001/ipfs/{sol['saturn']}",
+        f"/ip6/2604:a880:800:10::4a:5001/tcp/4001/ipfs/{sol['venus']}",
+        f"/ip6/2a03:b0c0:0:1010::23:1001/tcp/4001/ipfs/{sol['earth']}"]
+    assert config.bootstrap_peer_strings([f"/ip4/1.2.3.4/tcp/4001/p2p/{MARS}"], KuboVersion(0, 4, 23)) == [
+        f"/ip4/1.2.3.4/tcp/4001/ipfs/{MARS}"]
+
+
 def test_later_versions_keep_what_they_are_given():
     """Newer kubo structs have fields the modelled (0.7) struct lacks, such as
     ``API.Authorizations`` (kubo 0.25): those versions keep them."""

@@ -251,6 +251,7 @@ def test_pubsub_as_grid_listens_and_publishes(grid: Endpoint):
         published = grid.request("/pubsub/pub", topic, payload)  # payload in the URL
         assert published.request.method == "GET" and published.request.body is None
         assert (published.status_code, published.content) == (200, b"")
+        assert "X-Chunked-Output" not in published.headers  # commands/http/handler.go: no output
         raw = listener.next()
         assert set(raw) == {"from", "data", "seqno", "topicIDs"}
         assert raw["from"].startswith(("EiA", "EiB", "EiC", "EiD"))  # 0x12 0x20 + sha256
@@ -287,13 +288,8 @@ def test_get_requests_are_refused_from_0_5():
     assert (answer.status_code, answer.text) == (405, "405 - Method Not Allowed\n")
 
 
-# --- go-ipfs 0.4.13 behaviour fakeipfs does not have yet (each fails today: strict xfail) --------
+# --- go-ipfs 0.4.13's config: HumanOutput text (to 0.4.17), /ipfs/ bootstrap peers (to 0.4.23) -----
 
-@pytest.mark.xfail(strict=True, reason=(
-    "fakeipfs bug: config/show answers one compact JSON value (application/json) at every "
-    "version; up to 0.4.17 kubo streamed config.HumanOutput, json.MarshalIndent(cfg, '', '  '), "
-    "as text/plain with X-Stream-Output: 1 (core/commands/config.go at v0.4.13 "
-    "res.SetOutput(bytes.NewReader(output)); a JSON object from 0.4.18, go-ipfs#5345)"))
 def test_config_show_is_indented_text_before_0_4_18(grid: Endpoint):
     answer = grid.request("/config/show")
     assert answer.status_code == 200
@@ -301,10 +297,6 @@ def test_config_show_is_indented_text_before_0_4_18(grid: Endpoint):
     assert answer.content == json.dumps(json.loads(answer.content), indent=2, sort_keys=True).encode()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "fakeipfs bug: fakeipfs/config.py default_config writes the bootstrap peers with "
-    "bootstrap_strings()'s default '/p2p/' at every version; before 0.5 multiaddrs printed the "
-    "protocol as '/ipfs/' (repo/config/bootstrap_peers.go at v0.4.13, docs/changelogs/v0.5.md)"))
 def test_bootstrap_peers_say_ipfs_before_0_5(grid: Endpoint):
     bootstrap = grid.json("/config/show")["Bootstrap"]
     assert bootstrap and all("/ipfs/Qm" in addr and "/p2p/" not in addr for addr in bootstrap)

@@ -504,8 +504,12 @@ def test_cat_directory(planets_node: Node) -> None:
 
 
 def test_cat_invalid_path(planets_node: Node) -> None:
+    """kubo 0.7.0 (go-path v0.0.8 ``ParsePath``: go-cid's own error for a bare argument)."""
     with pytest.raises(InvalidArgument) as info:
         planets_node.cat("foo")
+    assert str(info.value) == "invalid path \"foo\": encoding/hex: invalid byte: U+006F 'o'"  # f: base16
+    with pytest.raises(InvalidArgument) as info:
+        Node(kubo_version="0.24.0").cat("foo")  # boxo path.NewPath
     assert str(info.value) == 'invalid path "foo": path does not have enough components'
 
 

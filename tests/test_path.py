@@ -1,6 +1,6 @@
 """Content paths: boxo ``path/path.go`` (``NewPath``), ``path/uri.go`` (``NewPathFromURI``),
 kubo ``core/commands/cmdutils/utils.go`` (``PathOrCidPath``) and boxo
-``path/resolver/resolver.go`` (``ErrNoLink``).
+``path/resolver/resolver.go`` (``ErrNoLink``); before kubo 0.24, go-path ``ParsePath``.
 
 The planets directory and its CIDs are kubo's own (test/sharness/t0040-add-and-cat.sh).
 """
@@ -13,6 +13,7 @@ from fakeipfs import Node
 from fakeipfs.errors import InvalidArgument, NotFound
 from fakeipfs.path import ContentPath, parse
 from fakeipfs.unixfs.files import Directory, File
+from fakeipfs.versions import KuboVersion
 
 PLANETS = "QmWSgS32xQEcXMeqd3YPJLrNBLSdsfYCep2U7CFkyrjXwY"
 MARS = "QmPrrHqJzto9m7SyiRzarwkqPcCSsKR2EB1AyqJfe8L8tN"
@@ -93,17 +94,76 @@ def test_parse_errors(text: str, message: str) -> None:
     (f"/ipfs/{PLANETS}", PLANETS),
     (f"/ipfs/{PLANETS}/mars.txt", MARS),
     (f"/ipfs/{PLANETS}/venus.txt/", VENUS),
-    (f"ipfs://{PLANETS}/venus.txt", VENUS),
     (f"{PLANETS}/mars.txt", MARS),
+    (f"/ipfs/{PLANETS}//venus.txt/../mars.txt", MARS),  # go-path Segments cleans too
 ])
 def test_resolve_through_unixfs_names(node: Node, path: str, expected: str) -> None:
     assert str(node.resolve(path)) == expected
 
 
+def test_uris_resolve_from_0_43() -> None:
+    """docs/changelogs/v0.43.md "Native ipfs:// and ipns:// URIs work as input"."""
+    new = Node(kubo_version="0.43.0")
+    new.add(_planets())
+    assert str(new.resolve(f"ipfs://{PLANETS}/venus.txt")) == VENUS
+    old = Node(kubo_version="0.42.0")
+    with pytest.raises(InvalidArgument) as info:
+        old.resolve(f"ipfs://{PLANETS}/venus.txt")  # PathOrCidPath: NewPath's error, not /ipfs/+'s
+    assert str(info.value) == (f'invalid path "ipfs://{PLANETS}/venus.txt": '
+                               "path does not have enough components")
+
+
+# --- parse before 0.24: go-path ParsePath (path.go, error.go at each go-path release) ----------
+
+
+@pytest.mark.parametrize("version, text, reason", [
+    ("0.7.0", "QmInvalid", "selected encoding not supported"),  # go-cid Decode's error, as is
+    ("0.7.0", "x", "cid too short"),
+    ("0.7.0", "", "path does not begin with '/'"),
+    ("0.7.0", "/ipfs", "path does not begin with '/'"),
+    ("0.13.0", "/ipfs", "invalid ipfs path"),  # go-path v0.3.0
+    ("0.7.0", "/ipfs/", "not enough path components"),
+    ("0.7.0", "/ipns/", "not enough path components"),
+    ("0.7.0", "/foo/bar", 'unknown namespace "foo"'),
+    ("0.7.0", f"//ipfs/{PLANETS}", 'unknown namespace ""'),  # not cleaned before it is checked
+    ("0.7.0", "/ipfs/QmFoo", "invalid CID: selected encoding not supported"),
+    ("0.20.0", "/ipfs/QmFoo", "invalid CID: invalid cid: selected encoding not supported"),  # go-cid v0.4
+    ("0.7.0", f"ipfs://{PLANETS}", "selected encoding not supported"),
+    ("0.7.0", "/ipfs/" + PLANETS.lower(), "invalid CID: selected encoding not supported"),
+    ("0.8.0", "/ipfs/" + PLANETS.lower(), "invalid CID: selected encoding not supported (possible "
+     "lowercased CIDv0; consider converting to a case-agnostic CIDv1, such as base32)"),  # go-path#33
+    ("0.7.0", "foo", "encoding/hex: invalid byte: U+006F 'o'"),  # f: base16 (go-multibase)
+    ("0.7.0", "f0", "encoding/hex: odd length hex string"),
+    ("0.23.0", "notacid", "invalid cid: selected encoding not supported"),
+    ("0.24.0", "foo", "path does not have enough components"),  # boxo path.NewPath
+])
+def test_go_path_errors(version: str, text: str, reason: str) -> None:
+    with pytest.raises(InvalidArgument) as info:
+        parse(text, KuboVersion.parse(version))
+    assert str(info.value) == f'invalid path "{text}": {reason}'
+
+
+@pytest.mark.parametrize("text, segments", [
+    (PLANETS, ()),
+    (f"{PLANETS}/a/b", ("a", "b")),
+    (f"/ipfs/{PLANETS}/", ()),
+    (f"/ipld/{PLANETS}/Links/0", ("Links", "0")),
+])
+def test_go_path_forms(text: str, segments: tuple) -> None:
+    p = parse(text, KuboVersion(0, 7, 0))
+    assert (p.root, p.segments) == (CID.decode(PLANETS), segments)
+
+
 def test_resolve_cidv1_root_of_a_v0_block(node: Node) -> None:
-    """The blockstore is keyed by multihash: the v1 form of the v0 root resolves too."""
+    """From 0.12 the blockstore is keyed by multihash: the v1 form of the v0 root resolves too;
+    before, by the whole CID (docs/changelogs/v0.12.md), so it is a block that is not there."""
     v1 = CID.decode(PLANETS).set(version=1, base="base32")
-    assert str(node.resolve(f"/ipfs/{v1}/mars.txt")) == MARS
+    new = Node(kubo_version="0.12.0")
+    new.add(_planets())
+    assert str(new.resolve(f"/ipfs/{v1}/mars.txt")) == MARS
+    with pytest.raises(NotFound) as info:
+        node.resolve(f"/ipfs/{v1}/mars.txt")
+    assert str(info.value) == f"block was not found locally (offline): ipld: could not find {v1}"
 
 
 @pytest.mark.parametrize("path, message", [

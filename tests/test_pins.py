@@ -394,6 +394,37 @@ def test_gc_aborts_when_a_pinned_dag_pb_block_is_missing() -> None:
 # --- repo stat ----------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("repo", [False, True])
+def test_gc_before_0_12_keeps_each_cid_by_its_own_reachability(tmp_path, repo: bool) -> None:
+    """Before 0.12 the blockstore is keyed by whole CIDs (docs/changelogs/v0.12.md) and gc/gc.go
+    removes every ``AllKeysChan`` CID that ``ColoredSet`` (a ``cid.Set``) does not hold: another
+    CID of a pinned block's bytes is a block of its own, and goes."""
+    node = Node(repo=tmp_path if repo else None)  # kubo 0.7.0
+    node.add(_planets())  # pinned, CIDv0 dag-pb
+    mars_v1 = node.add_bytes(b"Hello Mars!\n", cid_version=1, raw_leaves=False, pin=False).cid
+    assert mars_v1 == CID.decode(MARS).set(version=1) and str(mars_v1).startswith("bafybei")
+    loose = node.block_put(b"dsadsad\n")  # CIDv0, unpinned
+    kept_raw = node.add_bytes(b"dsadsad\n", raw_leaves=True).cid  # the same bytes, raw, pinned
+    assert node.repo_stat()["NumObjects"] == 6
+    assert sorted(map(str, node.repo_gc())) == sorted([str(mars_v1), str(loose)])
+    assert node.repo_stat()["NumObjects"] == 4
+    assert node.cat(MARS) == b"Hello Mars!\n" and node.block_get(kept_raw) == b"dsadsad\n"
+    with pytest.raises(NotFound):
+        node.block_get(loose)
+
+
+def test_block_rm_pin_check_compares_whole_cids() -> None:
+    """boxo dspinner ``CheckIfPinned`` looks CIDs up by ``KeyString`` at every version: from 0.12
+    the raw CIDv1 of a pinned CIDv0 block is not pinned, and removing it removes the block."""
+    node = Node(kubo_version="0.12.0")
+    node.add(_planets())
+    raw = CID.decode(MARS).set(version=1, codec="raw")
+    assert node.block_rm([MARS]) == [(CID.decode(MARS), f"pinned via {PLANETS}")]
+    assert node.block_rm([raw]) == [(raw, None)]
+    with pytest.raises(NotFound):
+        node.cat(MARS)
+
+
 def test_repo_stat_counts() -> None:
     node = Node()
     assert node.repo_stat()["NumObjects"] == 0

@@ -29,8 +29,8 @@ def test_connect_refuses_versions_ipfshttpclient_refuses() -> None:
 def test_errors_are_the_clients_exceptions() -> None:
     client = transport.client()
     with pytest.raises(ipfshttpclient.exceptions.ErrorResponse,
-                       match='invalid path "foo": path does not have enough components'):
-        client.cat("foo")
+                       match='invalid path "notacid": selected encoding not supported'):
+        client.cat("notacid")
 
 
 def test_mock_patches_connect_as_context_and_decorator() -> None:

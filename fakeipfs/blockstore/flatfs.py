@@ -2,8 +2,10 @@
 
 kubo's default datastore spec (kubo config/init.go ``flatfsSpec``) is
 ``/repo/flatfs/shard/v1/next-to-last/2``: each block is ``blocks/<XY>/<KEY>.data`` where KEY is
-the multihash in upper-case unpadded base32 (go-ds-flatfs via ``dshelp.MultihashToDsKey``) and
-XY its next-to-last two characters. Writes go to a temporary file that is renamed into place,
+the store key in upper-case unpadded base32 and XY its next-to-last two characters: the multihash
+from kubo 0.12 (go-ipfs-ds-help v1 ``MultihashToDsKey``), the whole CID before (v0.1
+``CidToDsKey``: ``base32.RawStdEncoding`` of ``Cid.Bytes()``, ``CIQ...`` for a CIDv0 either way,
+``AFY...`` for a CIDv1). Writes go to a temporary file that is renamed into place,
 so a crash never leaves a partial block (go-ds-flatfs does the same).
 """
 from __future__ import annotations
@@ -25,7 +27,9 @@ def _key_name(key: bytes) -> str:
 
 
 class FlatfsBlockstore(Blockstore):
-    def __init__(self, path: "str | os.PathLike[str]", *, sync: bool = False) -> None:
+    def __init__(self, path: "str | os.PathLike[str]", *, sync: bool = False,
+                 cid_keys: bool = False) -> None:
+        super().__init__(cid_keys=cid_keys)
         self.path = os.fspath(path)
         self.sync = sync
         self._lock = threading.Lock()
@@ -84,7 +88,7 @@ class FlatfsBlockstore(Blockstore):
         left as it is (go-ds-flatfs ``Put`` does not rewrite an existing key)."""
         if cid.hashfun.code == IDENTITY:
             return
-        path = self._file(bytes(cid.digest))
+        path = self._file(self.key(cid))
         if not os.path.exists(path):
             self._atomic_write(path, parts)
 

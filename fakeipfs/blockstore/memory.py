@@ -16,7 +16,8 @@ class MemoryBlockstore(Blockstore):
     #: The importer reads chunks into arenas for stores that keep them (chunker.fixed.Arena).
     retains_data = True
 
-    def __init__(self) -> None:
+    def __init__(self, *, cid_keys: bool = False) -> None:
+        super().__init__(cid_keys=cid_keys)
         self._blocks: dict[bytes, "bytes | tuple[bytes, ...]"] = {}
         self._lock = threading.Lock()
 
@@ -29,10 +30,10 @@ class MemoryBlockstore(Blockstore):
             return
         value = parts[0] if len(parts) == 1 and isinstance(parts[0], bytes) else tuple(parts)
         with self._lock:
-            self._blocks.setdefault(bytes(cid.digest), value)
+            self._blocks.setdefault(self.key(cid), value)
 
     def get_parts(self, cid: CID) -> tuple[bytes, ...]:
-        value = self._blocks.get(bytes(cid.digest))
+        value = self._blocks.get(self.key(cid))
         if isinstance(value, tuple):
             return value
         return (self.get(cid),)

@@ -112,13 +112,9 @@ def encoder_from_path(path: str) -> Optional[CidEncoder]:
 
 def all_keys(call: Call) -> Iterator[CID]:
     """The blockstore's ``AllKeysChan``: CIDv1 raw from 0.12, its keys being multihashes; before,
-    each CID a block was written under (:meth:`fakeipfs.Node.repo_gc` reports the same)."""
-    store = call.node.blockstore
-    for raw in store.keys():
-        if call.version.multihash_keyed_blockstore:
-            yield raw
-        else:
-            yield from store.stored_cids(raw) or [raw]
+    the CIDs blocks were stored under (:meth:`fakeipfs.blockstore.Blockstore.keys`;
+    :meth:`fakeipfs.Node.repo_gc` reports the same)."""
+    return call.node.blockstore.keys()
 
 
 def _go_replace(error: UnicodeDecodeError) -> tuple[str, int]:

@@ -1,8 +1,17 @@
-"""``/api/v0/add``: kubo core/commands/add.go (v0.7.0 options, plus HEAD's UnixFS 1.5 ones)."""
+"""``/api/v0/add``: kubo core/commands/add.go (v0.7.0 options, plus HEAD's UnixFS 1.5 ones).
+
+The request's files come live from the body (the dispatcher streams ``add``'s, see
+:func:`fakeipfs.rpc.multipart.iter_entries`): each entry is added as its parts arrive, and an
+error met later in the body comes after the events of the entries added before it, as kubo's
+``Run`` emits them (the node then rolls the whole add back: fakeipfs keeps nothing of a failed add).
+"""
 from __future__ import annotations
 
+from typing import Iterator, Optional
+
 from ..cidutil import format_cid
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, IPFSError
+from ..unixfs.files import Listing
 from ..unixfs.importer import AddEvent
 from .commands import INT, INT64, STRING, STRINGS, UINT, Arg, Call, command, opt
 from .wire import Response, channel_response
@@ -48,9 +57,24 @@ def add(call: Call) -> Response:
                 out["MtimeNsecs"] = event.mtime[1]
         events.append(out)
 
-    call.node.add(*files, on_event=emit, **{k: v for k, v in options.items() if v is not None})
+    failure: Optional[IPFSError] = None
+    try:
+        # One source for all the entries, so they are added as they arrive (add.go's loop).
+        call.node.add(Listing("", files), on_event=emit,
+                      **{k: v for k, v in options.items() if v is not None})
+    except IPFSError as exc:
+        if not events:
+            raise  # nothing emitted yet: go-ipfs-cmds answers with the error alone
+        failure = exc
     if call.option("silent", False):
-        return channel_response([])
-    if call.option("quieter", False):
+        events = []
+    elif call.option("quieter", False):
         events = [e for e in events if "Hash" in e][-1:]
-    return channel_response(events)
+    return channel_response(_then(events, failure))
+
+
+def _then(events: list[dict], failure: Optional[IPFSError]) -> Iterator[dict]:
+    """The events, then the error that ended the add, if any (reported mid-stream)."""
+    yield from events
+    if failure is not None:
+        raise failure

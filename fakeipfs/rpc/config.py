@@ -1,6 +1,7 @@
 """``/api/v0/config``, ``config/show``, ``config/replace``: kubo core/commands/config.go over
 :mod:`fakeipfs.config`.
 
+``config show`` answers the config as a JSON object (indented text before 0.4.18);
 ``config <key>`` answers ``{"Key","Value"}``; ``config <key> <value>`` sets a string, or a bool
 with ``--bool`` (``value == "true"``), or any JSON value with ``--json``, and answers the value
 read back. The private key can be neither read nor changed. ``config edit`` is ``NoRemote``
@@ -13,10 +14,11 @@ import json
 from .. import config as configmod
 from .. import errors
 from ..errors import IPFSError, _go_quote, err_not_implemented
+from ..versions import config_show_json
 from ._cmdenv import file_arg
 from .commands import Arg, Call, command, opt
 from .dispatcher import ERR_NOT_FOUND
-from .wire import Response, empty_response, single_response, text_response
+from .wire import Response, bytes_response, empty_response, single_response, text_response
 
 
 def _json_error(exc: json.JSONDecodeError, text: str) -> str:
@@ -66,7 +68,13 @@ def config(call: Call) -> Response:
 
 @command("config/show")
 def show(call: Call) -> Response:
-    return single_response(configmod.of(call.node).show())
+    """The config without ``Identity.PrivKey``: a JSON object from 0.4.18; before, the text of
+    ``config.HumanOutput`` as a byte stream (v0.4.13 ``res.SetOutput(bytes.NewReader(output))``:
+    ``text/plain``, ``X-Stream-Output: 1``, no ``X-Content-Length``)."""
+    shown = configmod.of(call.node).show()
+    if config_show_json(call.version):
+        return single_response(shown)
+    return bytes_response([configmod.human_output(shown)])
 
 
 @command("config/replace", args=(Arg("file", file=True),))

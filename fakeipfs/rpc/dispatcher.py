@@ -6,11 +6,18 @@ found``), parses options by their declared types (unknown options are kept and i
 booleans accept an empty value as true), assigns positional ``arg=`` values as go-ipfs-cmds
 does (extra ones are ignored), reads multipart file arguments, then runs the command. Parse
 errors are ``400`` text; errors raised by a command are kubo's JSON error, ``500``.
+
+File arguments reach ``add`` live (:data:`STREAMED`): its entries are read from the body as the
+importer walks them, as boxo's ``multipartIterator`` hands them to kubo's adder, so the upload is
+hashed as it arrives and never spooled; an error in the body is then the command's error (kubo's
+JSON, ``500``, or mid-stream after earlier entries), as in kubo. Every other command gets the
+whole request parsed first (:func:`~fakeipfs.rpc.multipart.parse_files`, spooled): they read
+their files out of order, more than once, or only after other checks.
 """
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .. import errors as kubo_errors
 from ..errors import IPFSError
@@ -19,6 +26,12 @@ from . import commands as cmds
 from .commands import REGISTRY, Call, Command
 from .wire import ERR_NORMAL, Request, Response, error_response, text_response
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .multipart import LiveEntries
+
+#: ``call.files``: the request's top-level entries, parsed whole or live (:data:`STREAMED`).
+Files = Union[list, "LiveEntries"]
+
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v0/"
@@ -26,7 +39,9 @@ ERR_NOT_FOUND = "404 page not found"
 ERR_METHOD = "405 - Method Not Allowed"
 #: kubo docs/changelogs/v0.5.md: "the API now only accepts POST requests".
 V0_5 = KuboVersion(0, 5, 0)
-
+#: Commands that walk ``call.files`` once, in request order, reading each file before asking for
+#: the next entry (core/commands/add.go over coreunix's adder): their files stream from the body.
+STREAMED = frozenset({"add"})
 
 
 class ParseError(Exception):
@@ -142,14 +157,16 @@ class Dispatcher:
                 options[option.name] = option.default
         return options, args
 
-    def _files(self, request: Request, cmd: Command) -> Optional[list]:
+    def _files(self, request: Request, cmd: Command) -> Optional[Files]:
         content_type = request.header("content-type")
         if not content_type.lower().startswith(("multipart/form-data", "multipart/mixed")):
             return None
         if request.body is None:
             raise ParseError("multipart: NextPart: EOF")
-        from .multipart import parse_files
+        from .multipart import iter_entries, parse_files
         try:
+            if cmd.path in STREAMED:
+                return iter_entries(content_type, request.body)  # envelope errors only, here
             return parse_files(content_type, request.body)
         except IPFSError as exc:
             raise ParseError(exc.message) from None
@@ -178,7 +195,7 @@ class Dispatcher:
         return out
 
     @staticmethod
-    def _check_args(cmd: Command, args: list[str], files: Optional[list]) -> tuple[list[str], Optional[list]]:
+    def _check_args(cmd: Command, args: list[str], files: Optional[Files]) -> tuple[list[str], Optional[Files]]:
         """``Command.CheckArguments``: a missing required string argument may come from the
         body (``EnableStdin``), one per line; otherwise ``argument "x" is required``."""
         string_args = [a for a in cmd.args if not a.file]

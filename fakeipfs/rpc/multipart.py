@@ -38,11 +38,18 @@ of files as the command walks it. This module is a port of that whole path, in o
   ``multipart: NextPart: EOF``. :func:`iter_file_bodies` readers, like kubo's ``io.ReadAll``
   consumers (``block put``), fail with ``unexpected EOF`` instead.
 
-Bodies are read once, 64 KiB at a time; file contents are spooled into one
-``tempfile.SpooledTemporaryFile`` per request (in memory up to 1 MiB, then on disk), so memory stays
-flat however large the upload. Malformed input raises :class:`MultipartError` (an
-:class:`~fakeipfs.errors.InvalidArgument`) with Go's wording, and nothing else; the spool is closed
-on every error.
+Bodies are read once, up to 1 MiB at a time, in one of two ways:
+
+- **live** (:func:`iter_entries`, what ``add`` uses): boxo's own way. Entries are produced as the
+  caller walks them and each file is read straight from the body while its part is current, so
+  ``add`` hashes a file as it arrives; nothing is spooled, memory stays flat. The caller must take
+  the entries in request order (kubo's importer does).
+- **spooled** (:func:`parse_files`, for commands that look at their files in another order or
+  more than once): file contents go into one ``tempfile.SpooledTemporaryFile`` per request (in
+  memory up to 1 MiB, then on disk) and the whole tree is returned.
+
+Malformed input raises :class:`MultipartError` (an :class:`~fakeipfs.errors.InvalidArgument`) with
+Go's wording, and nothing else; a spool is closed on every error.
 """
 from __future__ import annotations
 
@@ -52,7 +59,6 @@ import re
 import tempfile
 import threading
 import unicodedata
-from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterable, Iterator, Optional, Union
 from urllib.parse import unquote_to_bytes
 
@@ -60,13 +66,13 @@ from ..errors import InvalidArgument
 from ..unixfs.files import Directory, Entry, File, Mtime, Symlink
 
 __all__ = [
-    "MultipartError", "MultipartBodyError", "Upload", "parse_files", "iter_entries",
+    "MultipartError", "MultipartBodyError", "Upload", "parse_files", "iter_entries", "LiveEntries",
     "iter_file_bodies", "is_multipart", "parse_media_type",
     "ERR_NOT_MULTIPART", "ERR_MISSING_BOUNDARY", "ERR_BODY_TOO_LARGE",
 ]
 
 #: Bytes read from the request body at a time.
-READ_SIZE = 64 * 1024
+READ_SIZE = 1024 * 1024
 #: File contents stay in memory up to this many bytes per request, then go to a temporary file.
 SPOOL_MEMORY = 1024 * 1024
 
@@ -773,27 +779,54 @@ class _Part:
             del self.header["Content-Transfer-Encoding"]
             self.qp = _QuotedPrintable(self.raw_read)
 
-    def raw_read(self) -> bytes:
-        """``partReader.Read``: the next body bytes (non-empty); raises at the end (EOF at the
-        boundary, UNEXPECTED_EOF when the body stops first)."""
+    def _body_bytes(self, limit: int = 0) -> int:
+        """``partReader.Read``'s scan: how many body bytes can be handed out now (at least one),
+        reading more of the request as needed; raises at the end (EOF at the boundary,
+        UNEXPECTED_EOF when the body stops first).
+
+        Go reads more only while no body byte is known. With a ``limit``, reading goes on until
+        ``limit`` bytes are known or the part ends, so that a large read comes out whole; the
+        bytes already scanned are not scanned again."""
         mr = self.mr
         br = mr.br
-        while self.n == 0 and self.err is None:
-            self.n, self.err = _scan_until_boundary(br.buf, br.r, len(br.buf), mr.dash_boundary,
-                                                    mr.nl_dash_boundary, self.total, self.read_err)
-            if self.n == 0 and self.err is None and not br.fill():
+        while self.err is None and (self.n == 0 or self.n < limit):
+            known, self.err = _scan_until_boundary(br.buf, br.r + self.n, len(br.buf), mr.dash_boundary,
+                                                   mr.nl_dash_boundary, self.total + self.n, self.read_err)
+            self.n += known
+            if self.err is None and (self.n == 0 or self.n < limit) and not br.fill():
                 self.read_err = UNEXPECTED_EOF if br.err is EOF else br.err
         if self.n == 0:
             raise _Fail(self.err)  # type: ignore[arg-type]
-        data = bytes(br.buf[br.r:br.r + self.n])
-        br.r += self.n
-        self.total += self.n
-        self.n = 0
+        return self.n if limit <= 0 else min(self.n, limit)
+
+    def _consumed(self, n: int) -> None:
+        self.mr.br.r += n
+        self.total += n
+        self.n -= n
+
+    def raw_read(self, limit: int = 0) -> bytes:
+        """``partReader.Read``: the next body bytes (non-empty; all that are known, or up to
+        ``limit``); raises at the end (see :meth:`_body_bytes`)."""
+        n = self._body_bytes(limit)
+        br = self.mr.br
+        with memoryview(br.buf) as view:
+            data = bytes(view[br.r:br.r + n])
+        self._consumed(n)
         return data
 
-    def read(self) -> bytes:
-        """``Part.Read``: decoded body bytes (non-empty); raises at the end."""
-        return self.qp.read() if self.qp is not None else self.raw_read()
+    def raw_readinto(self, target: memoryview) -> int:
+        """:meth:`raw_read` straight into ``target`` (non-empty), up to its length."""
+        n = self._body_bytes(len(target))
+        br = self.mr.br
+        with memoryview(br.buf) as view:
+            target[:n] = view[br.r:br.r + n]
+        self._consumed(n)
+        return n
+
+    def read(self, limit: int = 0) -> bytes:
+        """``Part.Read``: decoded body bytes (non-empty; up to ``limit`` unless quoted-printable,
+        which decodes a line at a time); raises at the end."""
+        return self.qp.read() if self.qp is not None else self.raw_read(limit)
 
     def chunks(self) -> Iterator[bytes]:
         """The body, to its end; UNEXPECTED_EOF and other errors raise."""
@@ -810,7 +843,7 @@ class _Part:
         :class:`_QuotedPrintable`)."""
         while True:
             try:
-                self.raw_read()
+                self._consumed(self._body_bytes())
             except _Fail:
                 return
 
@@ -1055,6 +1088,7 @@ class _Walker:
         self.reader: Optional[_MultipartReader] = reader
         self.part: Optional[_Part] = None
         self.name = ""
+        self.failure: Optional[str] = None  # the error that ended a live request
 
     def get_part(self) -> Optional[_Part]:
         """The current part, or None at the end (``io.EOF``, after which every iterator stops)."""
@@ -1087,14 +1121,21 @@ class _Walker:
         except _MimeError as exc:
             raise _fail(exc.msg) from None
 
-
-@dataclass
-class _Frame:
-    """One ``multipartIterator``: the directory being listed and the entry it yielded last."""
-
-    path: str
-    entries: list
-    cur_name: str = ""
+    def next_file(self, rel: str) -> Entry:
+        """``nextFile`` for the live tree (:func:`iter_entries`): the current part as an entry
+        named ``rel``; a directory lists the parts after it as they are asked for, a file reads
+        its part where it stands in the body."""
+        part = self.consume_part()
+        name = self.name
+        mediatype = self.content_type(part)
+        mode, mtime = _file_info(part.header)
+        if mediatype in _DIRECTORY_TYPES:
+            return Directory(rel, LiveEntries(self, name), mode, mtime)
+        if mediatype == _SYMLINK_TYPE:
+            target = b"".join(part.chunks())
+            # boxo Symlink.Mode() is always ModeSymlink|0777; only the mtime comes from the part
+            return Symlink(rel, _go_str(target), 0o777, mtime)
+        return File(rel, _live_opener(part), mode, mtime)
 
 
 # --- spooling ---------------------------------------------------------------------------------
@@ -1239,87 +1280,205 @@ def _open_reader(content_type: "str | bytes", body: Body, max_bytes: Optional[in
     return _MultipartReader(_BufReader(_Source(body, max_bytes)), _go_bytes(params["boundary"]))
 
 
-def _spool_file(part: _Part, spool: _Spool) -> tuple[int, int]:
-    """Copy a file part into the spool, reading it as ``ipfs add`` does: a body that stops
-    before its boundary ends the file (boxo chunkers take io.ErrUnexpectedEOF as EOF)."""
-    offset = spool.size
-    try:
-        for chunk in part.chunks():
-            spool.write(chunk)
-    except _Fail as failure:
-        if failure.err is not UNEXPECTED_EOF:
-            raise
-    return offset, spool.size - offset
-
-
-def _walk(reader: _MultipartReader, spool: _Spool) -> Iterator[Entry]:
-    """boxo's iterators and walker, driven the way ``ipfs add`` drives them (every directory
-    listed to its end, every file read before the next part), without recursion. Top-level
-    entries are yielded as soon as they are complete."""
-    walker = _Walker(reader)
+def _spool_tree(entries: "LiveEntries", spool: _Spool) -> list[Entry]:
+    """Walk a live request to its end the way ``ipfs add`` walks it (every directory listed,
+    every file read before the next part), without recursion, copying each file into the spool:
+    the whole tree, in lists, with files that can be opened any number of times."""
     root: list[Entry] = []
-    stack = [_Frame("/", root)]
-    done = 0
-    while True:
-        if len(stack) == 1 and done < len(root):
-            for entry in root[done:]:
-                yield entry
-            done = len(root)
-        frame = stack[-1]
-        part = walker.get_part()
-        if part is None:
-            break
-        name = walker.name
-        if not _is_child(name, frame.path):
-            if len(stack) == 1:
-                break  # a part with no name: the request's iteration just ends
+    stack: list[tuple[Iterator[Entry], list[Entry]]] = [(iter(entries), root)]
+    while stack:
+        items, out = stack[-1]
+        entry = next(items, None)
+        if entry is None:
             stack.pop()
-            continue
-        if frame.cur_name and _is_child(name, _go_join(frame.path, frame.cur_name)):
-            walker.consume_part()  # under an entry already listed (a file): skipped
-            continue
-        rel = _make_relative(name, frame.path)
-        head, slash, _ = rel.partition("/")
-        if slash:
-            frame.cur_name = head  # an implicit directory
-            implicit = Directory(head)
-            frame.entries.append(implicit)
-            stack.append(_Frame(_go_join(frame.path, head), implicit.entries))
-            continue
-        walker.consume_part()
-        mediatype = walker.content_type(part)
-        mode, mtime = _file_info(part.header)
-        frame.cur_name = rel
-        if mediatype in _DIRECTORY_TYPES:
-            directory = Directory(rel, mode=mode, mtime=mtime)
-            frame.entries.append(directory)
-            stack.append(_Frame(name, directory.entries))
-        elif mediatype == _SYMLINK_TYPE:
-            target = b"".join(part.chunks())
-            # boxo Symlink.Mode() is always ModeSymlink|0777; only the mtime comes from the part
-            frame.entries.append(Symlink(rel, _go_str(target), 0o777, mtime))
+        elif isinstance(entry, Directory):
+            children: list[Entry] = []
+            out.append(Directory(entry.name, children, entry.mode, entry.mtime))
+            stack.append((iter(entry.entries), children))
+        elif isinstance(entry, File):
+            offset = spool.size
+            with entry.open() as reader:
+                while chunk := reader.read(READ_SIZE):
+                    spool.write(chunk)
+            out.append(File(entry.name, spool.opener(offset, spool.size - offset), entry.mode, entry.mtime))
         else:
-            offset, length = _spool_file(part, spool)
-            frame.entries.append(File(rel, spool.opener(offset, length), mode, mtime))
-    yield from root[done:]
+            out.append(entry)
+    return root
 
 
 def iter_entries(content_type: "str | bytes", body: Body, *,
-                 max_bytes: Optional[int] = None) -> Iterator[Entry]:
-    """The top-level entries of a request, lazily, each one as soon as it is complete.
+                 max_bytes: Optional[int] = None) -> "LiveEntries":
+    """The top-level entries of a request, read from the body as they are asked for, the way
+    ``ipfs add`` reads ``req.Files`` (boxo ``multipartIterator`` over one ``multipartWalker``):
+    nothing is spooled, and the body is read (1 MiB at most at a time) only as far as the entry
+    asked for, or the file being read, needs.
 
-    This is the order kubo works in: ``ipfs add`` adds (and reports) each top-level entry before
-    it reads the next part, so an error in a later part comes after the earlier entries.
-    Entries stay readable until the iteration ends or is closed (then the spool goes).
-    Raises :class:`MultipartError` (see :func:`parse_files`)."""
-    reader = _open_reader(content_type, body, max_bytes)
-    spool = _Spool()
-    try:
-        yield from _walk(reader, spool)
-    except _Fail as failure:
-        raise MultipartBodyError(failure.err.msg) from None
-    finally:
-        spool.close()
+    The result is a :class:`LiveEntries` (iterate it, test it, index it); directories'
+    ``entries`` are too. A ``File`` reads its part where it stands in the body: open it once,
+    while it is the current part, before asking for the next entry (kubo's importer does exactly
+    that: entries in request order, each file read to its end first). An entry asked for later
+    skips the rest of the parts before it (a directory not listed, a file not read). A file part
+    cut short keeps the bytes that arrived (see the module notes); the error comes with the next
+    entry. Envelope errors raise :class:`MultipartError` here; errors in the body raise
+    :class:`MultipartBodyError` from the iteration or the file read that meets them."""
+    return LiveEntries(_Walker(_open_reader(content_type, body, max_bytes)), "/")
+
+
+class LiveEntries:
+    """One directory's entries in a live request: boxo ``multipartIterator``, extended as the
+    caller asks for more (iteration, ``bool``, indexing) and remembered once read. All the
+    directories of a request share one walker, i.e. one position in the body."""
+
+    def __init__(self, walker: _Walker, path: str) -> None:
+        self._walker = walker
+        self._path = path
+        self._items: list[Entry] = []
+        self._cur_name = ""
+        self._done = False
+
+    def __iter__(self) -> Iterator[Entry]:
+        i = 0
+        while i < len(self._items) or self._next():
+            yield self._items[i]
+            i += 1
+
+    def __bool__(self) -> bool:
+        return bool(self._items) or self._next()
+
+    def __getitem__(self, index: int) -> Entry:
+        while index >= len(self._items) and self._next():
+            pass
+        return self._items[index]
+
+    def __repr__(self) -> str:
+        more = "" if self._done else ", ..."
+        return f"LiveEntries({self._path!r}, {self._items!r}{more})"
+
+    def _next(self) -> bool:
+        """``multipartIterator.Next``: one more entry, or False when the current part lies outside
+        this directory (or the request ended). A failure ends the whole request: every iterator
+        raises it from then on, as boxo's walker keeps returning it."""
+        walker = self._walker
+        if walker.failure is not None:
+            raise MultipartBodyError(walker.failure)
+        if self._done:
+            return False
+        try:
+            while True:
+                part = walker.get_part()
+                if part is None or not _is_child(walker.name, self._path):
+                    self._done = True
+                    return False
+                name = walker.name
+                if self._cur_name and _is_child(name, _go_join(self._path, self._cur_name)):
+                    walker.consume_part()  # under an entry already listed: skipped
+                    continue
+                rel = _make_relative(name, self._path)
+                head, slash, _ = rel.partition("/")
+                self._cur_name = head
+                if slash:  # an implicit directory
+                    self._items.append(Directory(head, LiveEntries(walker, _go_join(self._path, head))))
+                else:
+                    self._items.append(walker.next_file(rel))
+                return True
+        except _Fail as failure:
+            walker.failure = failure.err.msg
+            raise MultipartBodyError(failure.err.msg) from None
+
+
+#: A live file opened twice, or after the body moved past its part.
+ERR_PART_GONE = "multipart: the request body has moved past this file part"
+
+
+def _live_opener(part: _Part) -> Callable[[], BinaryIO]:
+    opened = False
+
+    def open_part() -> BinaryIO:
+        nonlocal opened
+        if opened or part.mr.current is not part:
+            raise ValueError(ERR_PART_GONE)
+        opened = True
+        return _LiveFile(part)  # type: ignore[return-value]
+    return open_part
+
+
+class _LiveFile(io.RawIOBase):
+    """A file part read straight from the body, as ``ipfs add`` reads it (boxo ``ReaderFile``
+    over the part): a body that stops before the boundary ends the file (boxo's chunkers take
+    ``io.ErrUnexpectedEOF`` as the end); other errors raise :class:`MultipartBodyError`.
+    ``read(n)`` returns ``n`` bytes unless the part ends first: one copy out of the body buffer."""
+
+    def __init__(self, part: _Part) -> None:
+        super().__init__()
+        self._part = part
+        self._pending = b""  # quoted-printable: decoded bytes beyond the last read
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def _fail(self, failure: _Fail) -> None:
+        self._done = True
+        if failure.err is not EOF and failure.err is not UNEXPECTED_EOF:
+            raise MultipartBodyError(failure.err.msg) from None
+
+    def _check(self) -> bool:
+        """False at the end of the part; raises when closed or no longer current."""
+        if self.closed:
+            raise ValueError("I/O operation on closed file")
+        if self._done:
+            return False
+        if self._part.mr.current is not self._part:
+            raise ValueError(ERR_PART_GONE)
+        return True
+
+    def _piece(self, limit: int) -> bytes:
+        """The next body bytes, at most ``limit`` (> 0); ``b""`` at the end."""
+        if self._pending:
+            piece, self._pending = self._pending[:limit], self._pending[limit:]
+            return piece
+        if not self._check():
+            return b""
+        try:
+            data = self._part.read(limit)
+        except _Fail as failure:
+            self._fail(failure)
+            return b""
+        if len(data) > limit:
+            data, self._pending = data[:limit], data[limit:]
+        return data
+
+    def read(self, size: Optional[int] = -1) -> bytes:
+        if size is None or size < 0:
+            return self.readall()
+        pieces = []
+        while size > 0:
+            piece = self._piece(size)
+            if not piece:
+                break
+            pieces.append(piece)
+            size -= len(piece)
+        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+    def readall(self) -> bytes:
+        pieces = []
+        while piece := self._piece(READ_SIZE):
+            pieces.append(piece)
+        return b"".join(pieces)
+
+    def readinto(self, target) -> int:  # type: ignore[no-untyped-def]
+        with memoryview(target) as view, view.cast("B") as out:
+            if self._part.qp is not None or self._pending:
+                data = self.read(len(out))
+                out[:len(data)] = data
+                return len(data)
+            filled = 0
+            while filled < len(out) and self._check():
+                try:
+                    filled += self._part.raw_readinto(out[filled:])
+                except _Fail as failure:
+                    self._fail(failure)
+            return filled
 
 
 def parse_files(content_type: "str | bytes", body: Body, *,
@@ -1335,13 +1494,10 @@ def parse_files(content_type: "str | bytes", body: Body, *,
     Raises :class:`MultipartError` for a bad Content-Type or a body over ``max_bytes``, and
     :class:`MultipartBodyError` for a malformed body, with Go's message; no other exception. The
     spool is closed on error; on success the returned :class:`Upload` owns it."""
-    reader = _open_reader(content_type, body, max_bytes)
+    entries = iter_entries(content_type, body, max_bytes=max_bytes)
     spool = _Spool()
     try:
-        return Upload(list(_walk(reader, spool)), spool)
-    except _Fail as failure:
-        spool.close()
-        raise MultipartBodyError(failure.err.msg) from None
+        return Upload(_spool_tree(entries, spool), spool)
     except BaseException:
         spool.close()
         raise

@@ -30,7 +30,8 @@ from ..errors import (ERR_HEX_ODD_LENGTH, ERR_MULTIBASE_EMPTY, ERR_MULTIBASE_UNS
 from ._cmdenv import file_arg, go_text
 from .commands import Arg, Call, command, opt
 from .dispatcher import ParseError
-from .wire import Response, channel_response, empty_response, go_json, single_response
+from ..versions import go_ipfs_cmds_http
+from .wire import CHANNEL_HEADER, Response, channel_response, empty_response, go_json, single_response
 
 #: go-multibase ``Decode``'s prefixes (v0.0.3 in kubo 0.11 through v0.3.0 at HEAD, less the
 #: emoji base that v0.1.0 added).
@@ -206,7 +207,10 @@ def pub(call: Call) -> Response:
     node_pubsub = _node_pubsub(call)
     for data in payloads:
         node_pubsub.publish(topic, data)
-    return empty_response()
+    response = empty_response()
+    if not go_ipfs_cmds_http(call.version):  # no output: no channel header before 0.4.14
+        del response.headers[CHANNEL_HEADER]
+    return response
 
 
 @command("pubsub/ls", since="0.4.5")

@@ -2,7 +2,9 @@
 
 A request to ``add`` is a list of top-level entries, each a :class:`File`, :class:`Symlink` or
 :class:`Directory`. The CLI builds them from the file system (:func:`from_path`, as boxo
-``files.NewSerialFile`` does); the RPC layer builds them from multipart parts.
+``files.NewSerialFile`` does); the RPC layer builds them from multipart parts, as they arrive: a
+directory's ``entries`` may then be a lazily extended sequence, and a :class:`Listing` carries the
+request's top-level entries before they are all known.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import io
 import os
 import stat
 from dataclasses import dataclass, field
-from typing import BinaryIO, Callable, Optional, Union
+from typing import BinaryIO, Callable, Iterable, Optional, Union
 
 Mtime = tuple[int, int]  # (seconds, nanoseconds)
 
@@ -38,9 +40,18 @@ class Symlink:
 @dataclass
 class Directory:
     name: str
-    entries: list["Entry"] = field(default_factory=list)
+    #: In order; walked once, front to back, by ``add`` (a live request extends it as it is walked).
+    entries: Iterable["Entry"] = field(default_factory=list)
     mode: int = 0
     mtime: Optional[Mtime] = None
+
+
+@dataclass
+class Listing(Directory):
+    """Top-level entries handed to ``add`` as one source, each added as if passed on its own:
+    boxo's ``req.Files``, the directory of a request's parts whose entries kubo
+    core/commands/add.go adds one by one. The RPC layer passes a request this way, so that the
+    first entry is added while the later ones are still arriving. ``name`` is unused."""
 
 
 Entry = Union[File, Symlink, Directory]

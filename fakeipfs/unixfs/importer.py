@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional, Union
+from typing import Callable, Iterable, Iterator, Optional, Union
 
 from multiformats import CID
 
@@ -21,7 +21,7 @@ from ..hashing import DAG_PB
 from . import chunker as chunkers
 from . import directory
 from .dagbuilder import PARALLEL_MIN_CHUNK, BlockSink, Built, DagBuilder
-from .files import Directory, Entry, File, Symlink
+from .files import Directory, Entry, File, Listing, Symlink
 from .layout import balanced, trickle
 from .options import AddOptions, Settings
 
@@ -48,6 +48,15 @@ class _Dir:
     children: dict[str, Union["_Dir", Built]] = field(default_factory=dict)
 
 
+def _top_level(entries: Iterable[Entry]) -> Iterator[Entry]:
+    """The top-level entries, a :class:`~.files.Listing`'s each in its place."""
+    for entry in entries:
+        if isinstance(entry, Listing):
+            yield from entry.entries
+        else:
+            yield entry
+
+
 def _join(*parts: str) -> str:
     """Go's ``path.Join`` for the relative names the importer reports (empty parts dropped)."""
     return posixpath.normpath("/".join(p for p in parts if p)) if any(parts) else ""
@@ -70,14 +79,14 @@ class Importer:
     # --- public -------------------------------------------------------------------------------
 
     def add(self, entries: Iterable[Entry]) -> list[Built]:
-        """Import each top-level entry (or all of them wrapped); return the roots kubo pins."""
-        entries = list(entries)
+        """Import each top-level entry (or all of them wrapped); return the roots kubo pins.
+
+        Entries are taken in order, each one imported before the next is asked for, so a
+        :class:`~.files.Listing` (a request still arriving) is read as it comes."""
+        top = _top_level(entries)
         if self.settings.wrap:
-            entries = [Directory("", entries)]
-        roots = []
-        for entry in entries:
-            roots.append(self._add_top(entry))
-        return roots
+            top = iter((Directory("", top),))
+        return [self._add_top(entry) for entry in top]
 
     # --- files --------------------------------------------------------------------------------
 

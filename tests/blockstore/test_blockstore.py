@@ -1,6 +1,6 @@
-"""Blockstores: keyed by multihash (kubo docs/changelogs/v0.12.md), identity CIDs never stored
-(boxo blockstore/idstore.go), and the flatfs layout of kubo's default datastore
-(config/init.go ``/repo/flatfs/shard/v1/next-to-last/2``).
+"""Blockstores: keyed by multihash, or by the whole CID as before kubo 0.12
+(docs/changelogs/v0.12.md), identity CIDs never stored (boxo blockstore/idstore.go), and the
+flatfs layout of kubo's default datastore (config/init.go ``/repo/flatfs/shard/v1/next-to-last/2``).
 """
 from __future__ import annotations
 
@@ -28,6 +28,14 @@ def store(request, tmp_path):
     if request.param == "memory":
         return MemoryBlockstore()
     return FlatfsBlockstore(tmp_path / "blocks")
+
+
+@pytest.fixture(params=["memory", "flatfs"])
+def cid_store(request, tmp_path):
+    """Keyed as go-ipfs-blockstore v0.2 keys (kubo < 0.12): ``dshelp.CidToDsKey(c)``."""
+    if request.param == "memory":
+        return MemoryBlockstore(cid_keys=True)
+    return FlatfsBlockstore(tmp_path / "blocks", cid_keys=True)
 
 
 def test_v0_and_v1_of_the_same_bytes_are_one_block(store) -> None:
@@ -86,6 +94,48 @@ def test_stat_counts_blocks_and_bytes(store) -> None:
     assert {str(c) for c in store.keys()} == {
         str(V1_RAW), str(EMPTY_DIR.set(version=1, codec="raw", base="base32"))}
     assert set(store.multihashes()) == {bytes(V0.digest), bytes(EMPTY_DIR.digest)}
+
+
+# --- keyed by the whole CID (kubo < 0.12) ---------------------------------------------------------
+
+
+def test_before_0_12_each_cid_of_the_same_bytes_is_its_own_block(cid_store) -> None:
+    cid_store.put(V0, DATA)
+    assert cid_store.has(V0) and not cid_store.has(V1_PB) and not cid_store.has(V1_RAW)
+    with pytest.raises(NotFound) as info:
+        cid_store.get(V1_RAW)
+    assert str(info.value) == f"block was not found locally (offline): ipld: could not find {V1_RAW}"
+    cid_store.put_parts(V1_RAW, (b"dsa", b"dsad\n"))
+    cid_store.put(V1_PB, DATA)
+    assert cid_store.stat() == (3, 3 * len(DATA))
+    # AllKeysChan: dshelp.DsKeyToCid, cid.Cast (a 34-byte sha2-256 multihash is a CIDv0)
+    assert sorted(str(c) for c in cid_store.keys()) == sorted(str(c) for c in (V0, V1_PB, V1_RAW))
+    assert sorted(cid_store.multihashes()) == [bytes(V0.digest)] * 3
+    assert cid_store.get_parts(V1_RAW) in ((b"dsa", b"dsad\n"), (DATA,))
+    assert cid_store.delete(V1_RAW) is True
+    assert cid_store.get(V0) == cid_store.get(V1_PB) == DATA and not cid_store.has(V1_RAW)
+
+
+def test_identity_cids_are_never_stored_before_0_12_either(cid_store) -> None:
+    cid_store.put(IDENTITY, b"hello")
+    assert cid_store.stat() == (0, 0) and cid_store.get(IDENTITY) == b"hello"
+
+
+def test_flatfs_before_0_12_names_files_by_the_whole_cid(tmp_path) -> None:
+    """go-ipfs-ds-help v0.1.1 ``CidToDsKey``: ``base32.RawStdEncoding`` of ``Cid.Bytes()``; a
+    CIDv0's bytes are its multihash, so its file is the same as from 0.12 (no migration needed,
+    docs/changelogs/v0.12.md)."""
+    root = tmp_path / "blocks"
+    store = FlatfsBlockstore(root, cid_keys=True)
+    store.put(EMPTY_DIR, EMPTY_DIR_BLOCK)
+    store.put(EMPTY_DIR.set(version=1, base="base32"), EMPTY_DIR_BLOCK)
+    # the base32 CIDv1 without its multibase "b", upper-cased; shard: the 2 characters before the last
+    v1 = "bafybeiczsscdsbs7ffqz55asqdf3smv6klcw3gofszvwlyarci47bgf354"  # the empty directory
+    v1_name = v1[1:].upper()
+    files = sorted(str(p.relative_to(root)) for p in root.rglob("*.data"))
+    assert files == [f"35/{v1_name}.data", "X3/CIQFTFEEHEDF6KLBT32BFAGLXEZL4UWFNWM4LFTLMXQBCERZ6CMLX3Y.data"]
+    reopened = FlatfsBlockstore(root, cid_keys=True)
+    assert sorted(str(c) for c in reopened.keys()) == sorted([str(EMPTY_DIR), v1])
 
 
 # --- flatfs -------------------------------------------------------------------------------------

@@ -482,3 +482,18 @@ def test_commands_not_emulated(call, path):
     with pytest.raises(ipfshttpclient.exceptions.ErrorResponse) as exc:
         call(t.client(fakeipfs.Node()))
     assert str(exc.value) == f"{path}: not implemented in fakeipfs"
+
+
+def test_config_show_text_before_0_4_18():
+    """v0.4.13 core/commands/config.go: ``config.HumanOutput`` (``json.MarshalIndent(cfg, "",
+    "  ")``, no newline) as a byte stream; a JSON object from 0.4.18 (go-ipfs#5345)."""
+    old = post(fakeipfs.Node(kubo_version="0.4.17"), "config/show")
+    assert (old.headers["Content-Type"], old.headers["X-Stream-Output"]) == ("text/plain", "1")
+    assert "X-Content-Length" not in old.headers
+    body = old.read_all()
+    assert body.startswith(b'{\n  "API": {\n    "HTTPHeaders": {}\n  },\n  "Addresses": {\n')
+    assert body == json.dumps(json.loads(body), indent=2).encode() and not body.endswith(b"\n")
+    assert b"PrivKey" not in body
+    new = post(fakeipfs.Node(kubo_version="0.4.18"), "config/show")
+    assert new.headers["Content-Type"] == "application/json" and "X-Stream-Output" not in new.headers
+    assert new.read_all().count(b"\n") == 1

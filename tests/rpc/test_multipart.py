@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import time
 import tracemalloc
 from typing import Any, Iterator
@@ -83,6 +84,20 @@ def simple(entries: list) -> list:
 def parsed(body: bytes, content_type: str = CT) -> list:
     with parse_files(content_type, body) as upload:
         return simple(upload)
+
+
+def walked(body: "bytes | Iterator[bytes]", content_type: str = CT) -> list:
+    """``parsed`` through the live walk (``iter_entries``, what ``add`` reads): every directory
+    listed and every file read in request order, as kubo's importer does."""
+    return simple(iter_entries(content_type, body))
+
+
+def outcome(walk: Any, content_type: str, body: bytes) -> Any:
+    """The tree a walk gives, or its error (message, code)."""
+    try:
+        return walk(body, content_type)
+    except MultipartError as exc:
+        return exc.message, exc.code
 
 
 def root_cid(entries: list, **options: Any) -> str:
@@ -408,6 +423,14 @@ def test_malformed_input_raises_gos_message(content_type, body, message):
     assert caught.value.code == (1 if envelope else 0)
 
 
+@pytest.mark.parametrize("content_type, body, message", ERRORS)
+def test_the_live_walk_fails_with_the_same_message(content_type, body, message):
+    with pytest.raises(MultipartError) as caught:
+        walked(body, content_type)
+    envelope = message in (mp.ERR_NOT_MULTIPART, mp.ERR_MISSING_BOUNDARY)
+    assert (caught.value.message, caught.value.code) == (message, 1 if envelope else 0)
+
+
 def test_truncated_file_part_is_kept_as_add_reads_it():
     """boxo's chunkers take io.ErrUnexpectedEOF as the end of the file: ``ipfs add`` adds the
     bytes that arrived, then fails on the next part. The lazy iterator shows that order."""
@@ -557,6 +580,77 @@ def test_chunk_boundaries_do_not_matter():
         chunks = (body[i:i + size] for i in range(0, len(body), size))
         with parse_files(CT, chunks) as upload:
             assert simple(upload) == whole
+        assert walked(body[i:i + size] for i in range(0, len(body), size)) == whole
+
+
+# --- the live walk ----------------------------------------------------------------------------
+
+
+def test_the_live_walk_builds_the_same_trees():
+    bodies = [
+        dir_part(b"d") + file_part(b"d%2Fx", b"1") + dir_part(b"d%2Fsub") + file_part(b"d%2Fsub%2Fy", b"2")
+        + file_part(b"i%2Fj%2Fk", b"3") + file_part(b"f", b"4") + file_part(b"f%2Fignored", b"5")
+        + file_part(b"d%2Flate", b"6") + END,
+        dir_part(b"") + file_part(b"a", b"1") + file_part(b"b%2Fc", b"2") + END,
+        dir_part(b"d") + file_part(b"", b"x") + file_part(b"d%2Fy", b"y") + END,
+        file_part(b"a", b"1") + part(None, data=b"x") + file_part(b"b", b"2") + END,
+        file_part(b"a", b"1") + f"--{B}\r\nContent-Disposition: file; fil".encode(),
+        part(b'file; filename="qp"', None, b"h=C3=A9llo=\r\n w=6Frld  \r\na=b=3", QP) + END,
+        file_part(b"a", b"\r\n--" + B.encode() + b"x\r\n--" + B.encode() + b"-\r\n-" + B.encode()) + END,
+        part(b'form-data; name="file?mtime=7"; filename="link"', b"application/symlink", b"../t") + END,
+        END,
+    ]
+    for body in bodies:
+        assert walked(body) == parsed(body)
+        with parse_files(CT, body) as upload:
+            assert tree(iter_entries(CT, body)) == tree(upload)  # modes and mtimes too
+
+
+def test_live_files_read_in_exact_sizes_from_the_body():
+    data = os.urandom(3 * mp.READ_SIZE + 12345)
+    body = file_part(b"big", data) + file_part(b"small", b"s") + END
+    entries = iter_entries(CT, (body[i:i + 8192] for i in range(0, len(body), 8192)))
+    with entries[0].open() as reader:
+        sizes = []
+        got = b""
+        while chunk := reader.read(262144):
+            sizes.append(len(chunk))
+            got += chunk
+    assert got == data and set(sizes[:-1]) == {262144}  # whole reads, across the body's pieces
+    entries = iter_entries(CT, body)
+    with entries[0].open() as reader:
+        buffer = bytearray(1 << 20)
+        got = b""
+        while n := reader.readinto(memoryview(buffer)[:700_000]):
+            assert n == 700_000 or len(got) + n == len(data)
+            got += buffer[:n]
+    assert got == data
+    assert entries[1].open().read() == b"s"
+    # quoted-printable decodes a line at a time; reads still come in the sizes asked for
+    entries = iter_entries(CT, part(b'file; filename="q"', None, b"=41" * 1000 + b"=\r\nB", QP) + END)
+    with entries[0].open() as reader:
+        assert reader.read(999) == b"A" * 999
+        target = bytearray(10)
+        assert reader.readinto(target) == 2 and target[:2] == b"AB"
+        assert reader.read() == b""
+
+
+def test_the_live_walk_skips_what_the_caller_does_not_read():
+    """boxo semantics: an entry asked for discards the rest of the parts before it."""
+    body = (dir_part(b"d") + file_part(b"d%2Fx", b"x" * 100_000) + file_part(b"d%2Fy", b"y")
+            + file_part(b"f", b"unread") + file_part(b"g", b"g") + END)
+    entries = iter_entries(CT, body)
+    assert [e.name for e in entries] == ["d", "f", "g"]  # "d" never listed, "f" never read
+    assert list(entries[0].entries) == []  # too late: the body is past it
+    with pytest.raises(ValueError, match=re.escape(mp.ERR_PART_GONE)):
+        entries[1].open()
+    # once the body has failed, every directory of the request reports the error
+    entries = iter_entries(CT, dir_part(b"d") + file_part(b"d%2Fx", b"x", b"text/") + END)
+    d = entries[0]
+    with pytest.raises(MultipartBodyError, match="^mime: expected token after slash$"):
+        list(d.entries)
+    with pytest.raises(MultipartBodyError, match="^mime: expected token after slash$"):
+        list(entries)
 
 
 # --- properties -------------------------------------------------------------------------------
@@ -594,6 +688,7 @@ def encode_go_client(entries, prefix="") -> bytes:
 @given(trees())
 def test_round_trip_of_the_go_client_layout(entries):
     assert parsed(encode_go_client(entries) + END) == entries
+    assert walked(encode_go_client(entries) + END) == entries
 
 
 @settings(max_examples=150, deadline=None)
@@ -602,8 +697,5 @@ def test_round_trip_of_the_go_client_layout(entries):
     b"Content-Type: application/x-directory\r\n", b"Content-Type: application/symlink\r\n",
     b"Content-Transfer-Encoding: quoted-printable\r\n", b"=4", b"x", b" ", b"\xff", END]), max_size=30))
 def test_any_body_either_parses_or_raises_a_multipart_error(pieces):
-    try:
-        with parse_files(CT, b"".join(pieces)) as upload:
-            tree(upload)
-    except MultipartError:
-        pass
+    # the spooled parse and the live walk agree: same tree, or same error
+    assert outcome(walked, CT, b"".join(pieces)) == outcome(parsed, CT, b"".join(pieces))

@@ -185,6 +185,16 @@ def test_pub_answers_with_an_empty_value_stream():
     assert response.read_all() == b""
 
 
+@pytest.mark.parametrize("version, chunked", [("0.4.13", None), ("0.4.14", "1")])
+def test_pub_before_go_ipfs_cmds_has_no_channel_header(version: str, chunked: Optional[str]):
+    """v0.4.13 commands/http/handler.go ``sendResponse``: X-Chunked-Output only for a channel
+    output, and ``pub`` sets none; go-ipfs-cmds 1.0.12 (0.4.14) ``preamble(nil)`` sets it."""
+    response = call(fakeipfs.Node(kubo_version=version), "pub", "t", "x")
+    assert (response.status, response.headers["Content-Type"]) == (200, "application/json")
+    assert (response.headers.get("X-Chunked-Output"), response.read_all()) == (chunked, b"")
+    assert "X-Stream-Output" not in response.headers
+
+
 def test_sub_waits_for_a_message_published_later():
     node = fakeipfs.Node()
     body = lines(call(node, "sub", "t"))

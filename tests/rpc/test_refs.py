@@ -9,6 +9,8 @@ from fakeipfs.unixfs.files import Directory, File
 from .rpcutil import CHANNEL, error, post, values
 
 SAME = b"same\n"
+V0 = "QmPevo2B1pwvDyuZyJbWVfhwkaGPee3f1kX36wFmqx1yna"  # dsadsad\n (ipfshttpclient test_block.py)
+RAW = "bafkreiatrjkbyc7fz4ain4lpdv7els2cr7h55bjzrg6pg2oo2sf47hmmum"  # the same bytes, raw
 
 
 def _tree(node: fakeipfs.Node) -> dict[str, str]:
@@ -66,3 +68,13 @@ def test_local_lists_every_block_as_the_blockstore_keys_it():
     cids = _tree(new)
     assert sorted(v["Ref"] for v in values(post(new, "refs/local"))) == sorted(
         {CID.decode(c).set(version=1, codec="raw").encode("base32") for c in cids.values()})
+
+
+def test_local_lists_each_cid_of_the_same_bytes_before_0_12():
+    """dshelp.CidToDsKey keys before 0.12: a CIDv0 and a raw CIDv1 of one block's bytes are two
+    keys, both listed; from 0.12 one multihash, one raw CIDv1."""
+    for version, expected in (("0.7.0", [str(CID.decode(V0)), RAW]), ("0.12.0", [RAW])):
+        node = fakeipfs.Node(kubo_version=version)
+        node.block_put(b"dsadsad\n", format="v0")
+        node.add_bytes(b"dsadsad\n", raw_leaves=True)
+        assert sorted(v["Ref"] for v in values(post(node, "refs/local"))) == sorted(expected)

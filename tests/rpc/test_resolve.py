@@ -12,8 +12,8 @@ EMPTY = "QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n"
 SELF_LINK = "QmbWSr7YXBLcF23VVb7yPvUuogUPn46GD7gXftXC6mmsNM"
 
 
-def _node() -> fakeipfs.Node:
-    node = fakeipfs.Node()
+def _node(kubo_version: str = "0.7.0") -> fakeipfs.Node:
+    node = fakeipfs.Node(kubo_version=kubo_version)
     node.object_patch_add_link(node.object_new(), "self", EMPTY)
     return node
 
@@ -27,8 +27,11 @@ def test_resolve_exact_answer():
 def test_cid_keeps_the_form_of_the_argument_unless_cid_base_is_given():
     node = _node()
     b36 = CID.decode(SELF_LINK).set(version=1).encode("base36")
-    assert single(post(node, "resolve", arg=[f"/ipfs/{b36}/self"])) == {
+    # the CIDv1 of a CIDv0 block names the same block from 0.12 (multihash-keyed blockstore)
+    assert single(post(_node("0.12.0"), "resolve", arg=[f"/ipfs/{b36}/self"])) == {
         "Path": "/ipfs/" + CID.decode(EMPTY).set(version=1).encode("base36")}
+    assert error(post(node, "resolve", arg=[f"/ipfs/{b36}/self"])) == \
+        f"block was not found locally (offline): ipld: could not find {b36}"
     assert single(post(node, "resolve", arg=[f"{SELF_LINK}/self"])) == {"Path": f"/ipfs/{EMPTY}"}
     assert single(post(node, "resolve", arg=[f"/ipfs/{SELF_LINK}/self"], cid_base="base32")) == {
         "Path": "/ipfs/" + CID.decode(EMPTY).set(version=1).encode("base32")}
@@ -48,6 +51,11 @@ def test_errors():
         f'no link named "nope" under {SELF_LINK}'
     assert error(post(node, "resolve", arg=["/ipfs/x"], cid_base="nope")) == \
         "unsupported multibase encoding: nope"
+    # go-path ParsePath's wording up to 0.23, boxo path.NewPath's from 0.24
+    assert error(post(node, "resolve", arg=["/ipfs/QmFoo"])) == \
+        'invalid path "/ipfs/QmFoo": invalid CID: selected encoding not supported'
+    assert error(post(_node("0.24.0"), "resolve", arg=["/ipfs/QmFoo"])) == \
+        'invalid path "/ipfs/QmFoo": invalid cid: selected encoding not supported'
 
 
 def test_ipns_names():
