@@ -194,6 +194,9 @@ class _BodyReader(io.RawIOBase):
                         return
                     self._chunks.append(data)
                     self._buffered += len(data)
+                    if self._stream.at_eof():  # all of it: no need for another turn of the loop
+                        self._end = ""
+                        return
                     stalled = self._stalled = self._buffered >= _READ_AHEAD
                     if stalled:
                         room.clear()
