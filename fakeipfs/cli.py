@@ -44,17 +44,17 @@ import platform
 import stat as statmod
 import sys
 import tarfile
-from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterable, Iterator, NoReturn, Optional, Sequence
 
 from multiformats import CID, multibase, multicodec
 
 from . import __version__
+from .cidutil import CidEncoder, encoder_from_path
 from .errors import ERR_IS_DIR, IPFSError
 from .node import Node
 from .progress import CountingReader, ProgressBar
 from .unixfs import exporter
-from .unixfs.files import Directory, Entry, File, from_path
+from .unixfs.files import Directory, Entry, File, NoClose, from_path
 from .versions import DEFAULT_KUBO_VERSION, KuboVersion
 
 PROG = "fakeipfs"
@@ -400,22 +400,6 @@ class _Output:
 # --- CIDs in output -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CidEncoder:
-    """go-cidutil ``cidenc.Encoder``: CIDv1 in ``base`` (base32 by default), CIDv0 as is
-    unless ``upgrade`` turns it into CIDv1 first."""
-
-    base: str = "base32"
-    upgrade: bool = False
-
-    def encode(self, cid: CID) -> str:
-        if self.upgrade and cid.version == 0:
-            cid = cid.set(version=1)
-        if cid.version == 0:
-            return str(cid)
-        return cid.encode(self.base)
-
-
 def _multibase_name(text: str) -> str:
     """go-multibase ``EncoderByName``: a name or a one-character prefix."""
     if not text:
@@ -424,24 +408,6 @@ def _multibase_name(text: str) -> str:
         return (multibase.get(code=text) if len(text) == 1 else multibase.get(text)).name
     except Exception:
         raise CommandError(f"unsupported multibase encoding: {text}") from None
-
-
-def _encoder_from_path(text: str) -> Optional[CidEncoder]:
-    """kubo cmdenv ``CidEncoderFromPath``: print CIDs in the base of the path's own CID."""
-    components = text.split("/", 3)
-    if components[0] != "":
-        maybe = components[0]
-    elif len(components) < 3:
-        return None
-    else:
-        maybe = components[2]
-    try:
-        cid = CID.decode(maybe)
-    except Exception:
-        return None
-    if cid.version == 0:
-        return CidEncoder()
-    return CidEncoder(multibase.from_str(maybe).name, upgrade=True)
 
 
 # --- context --------------------------------------------------------------------------------
@@ -555,7 +521,7 @@ def _file_args(ctx: _Context, paths: Sequence[str], *, arg_name: str, recursive_
     for text in paths:
         if text == "-":
             stream = _stdin_binary(ctx.out)
-            entries.append((stdin_name, File(stdin_name, lambda s=stream: _NoClose(s))))
+            entries.append((stdin_name, File(stdin_name, lambda s=stream: NoClose(s))))
             continue
         fpath = os.path.normpath(text)
         if fpath == ".":
@@ -585,25 +551,9 @@ def _file_args(ctx: _Context, paths: Sequence[str], *, arg_name: str, recursive_
         entries.append((name, entry))
     if not paths:
         stream = _stdin_binary(ctx.out)
-        entries.append((stdin_name, File(stdin_name, lambda s=stream: _NoClose(s))))
+        entries.append((stdin_name, File(stdin_name, lambda s=stream: NoClose(s))))
     entries.sort(key=lambda pair: pair[0].encode("utf-8", "surrogateescape"))
     return [entry for _, entry in entries]
-
-
-class _NoClose(io.RawIOBase):
-    def __init__(self, stream: BinaryIO) -> None:
-        self._stream = stream
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, n: int = -1) -> bytes:
-        return self._stream.read(n)
-
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        data = self._stream.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
 
 def _walk_files(entries: Iterable[Entry]) -> Iterator[File]:
@@ -1316,7 +1266,7 @@ def cmd_dag_resolve(ctx: _Context) -> int:
     unless ``--cid-base`` says otherwise."""
     arg = _string_args([ctx.args.ref] if ctx.args.ref else [], "ref")[0]
     cid, rest = _dag_method(ctx.node(), "dag_resolve")(arg)
-    enc = None if ctx.option("cid_base") is not None else _encoder_from_path(arg)
+    enc = None if ctx.option("cid_base") is not None else encoder_from_path(arg)
     text = (enc or ctx.encoder()).encode(cid)
     if rest:
         text = text + "/" + rest.strip("/")

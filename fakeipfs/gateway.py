@@ -36,7 +36,7 @@ from multiformats import CID
 
 from . import path as paths
 from .errors import IPFSError, NotFound
-from .rpc.wire import STREAM_ERROR_HEADER, Response
+from .rpc.wire import Response, stream_bytes
 
 IMMUTABLE_CACHE_CONTROL = "public, max-age=29030400, immutable"
 #: handler_unixfs_dir.go ``dirListingCacheControl`` for an immutable path.
@@ -696,7 +696,7 @@ class Gateway:
             raise GatewayError(_status_for(exc), f"failed to resolve {debug_str(resolved.content_path.text)}: "
                                                  f"{exc.message}") from None
         response = Response(200, out)
-        response.body = _stream_with_error(chunks, response, write_message=True)
+        response.body = stream_bytes(chunks, response, write_message=True)
         return response
 
     def _render_codec(self, req: _Req, resolved: _Resolved, fmt: str) -> Response:
@@ -782,7 +782,7 @@ class Gateway:
                 yield cid, get(cid)
 
         response = Response(200, out)
-        response.body = _stream_with_error(car.write_car([root], blocks()), response)
+        response.body = stream_bytes(car.write_car([root], blocks()), response)
         return response
 
 
@@ -910,19 +910,6 @@ def _ranges_for(text: str, size: int):
     if no_overlap and not ranges:
         return None
     return ranges
-
-
-def _stream_with_error(chunks: Iterable[bytes], response: Response, write_message: bool = False) -> Iterator[bytes]:
-    """A body that ends with the ``X-Stream-Error`` trailer when the stream fails (boxo CAR and
-    TAR handlers); the TAR one also appends the message to the body."""
-    try:
-        for chunk in chunks:
-            if chunk:
-                yield bytes(chunk)
-    except IPFSError as exc:
-        response.trailers[STREAM_ERROR_HEADER] = exc.message
-        if write_message:
-            yield exc.message.encode()
 
 
 def _listing_html(url_path: str, resolved: _Resolved, entries, dag_size: int) -> str:

@@ -27,7 +27,7 @@ from .path import ContentPath, parse as parse_path, resolve as resolve_path
 from .pins import PIN_TYPES, Pinner
 from .unixfs import exporter, tar
 from .unixfs.dagbuilder import NullSink
-from .unixfs.files import Directory, Entry, File, from_path
+from .unixfs.files import NoClose, Directory, Entry, File, from_path
 from .unixfs.importer import AddEvent, Importer
 from .unixfs.options import AddOptions
 from .versions import DEFAULT_KUBO_VERSION, KuboVersion
@@ -162,7 +162,7 @@ class Node(DagCommands, ObjectCommands):
             elif hasattr(source, "read"):
                 stream = source
                 name = os.path.basename(getattr(source, "name", "") or "") if isinstance(getattr(source, "name", None), str) else ""
-                out.append(File(name, lambda stream=stream: _NoClose(stream)))
+                out.append(File(name, lambda stream=stream: NoClose(stream)))
             else:
                 raise TypeError(f"cannot add {type(source).__name__}")
         return out
@@ -429,19 +429,3 @@ class Node(DagCommands, ObjectCommands):
         return {"RepoSize": size, "StorageMax": 10_000_000_000, "NumObjects": count,
                 "RepoPath": self.repo or "",
                 "Version": f"fs-repo@{self.kubo_version.repo_version}"}
-
-
-class _NoClose(io.RawIOBase):
-    """Wraps a caller's stream so the importer's close() leaves it open."""
-
-    def __init__(self, stream: BinaryIO) -> None:
-        self._stream = stream
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, n: int = -1) -> bytes:
-        return self._stream.read(n)
-
-    def close(self) -> None:
-        pass

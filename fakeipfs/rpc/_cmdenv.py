@@ -13,13 +13,13 @@
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Optional
 
 from multiformats import CID, multibase
 
 from ..errors import (ERR_EMPTY_MULTIBASE, ERR_FILE_ARG_NIL, ERR_NO_FILE_ARG, IPFSError,
                       InvalidArgument, err_big_block, err_unsupported_multibase)
+from ..cidutil import CidEncoder
 from ..unixfs.files import File
 from ..versions import big_block_check, cid_base_upgrades_everywhere
 from .commands import Call
@@ -58,21 +58,6 @@ def _multibase_by_name(name: str) -> multibase.Multibase:
     raise InvalidArgument(err_unsupported_multibase(name))
 
 
-@dataclass(frozen=True)
-class CidEncoder:
-    """go-cidutil ``cidenc.Encoder``: v0 stays base58btc unless ``upgrade``; v1 in ``base``."""
-
-    base: Optional[multibase.Multibase] = None  # None: cidenc.Default(), base32
-    upgrade: bool = False
-
-    def encode(self, cid: CID) -> str:
-        if self.upgrade and cid.version == 0:
-            cid = cid.set(version=1)
-        if cid.version == 0:
-            return str(cid)
-        return cid.encode(self.base or "base32")
-
-
 def cid_encoder(call: Call, *, low_level: bool = False) -> CidEncoder:
     """``cmdenv.GetCidEncoder`` (``low_level=False``: a ``cid-base`` upgrades v0 to v1) or
     ``GetLowLevelCidEncoder`` (no upgrade unless ``upgrade-cidv0-in-output``). From 0.41 there
@@ -89,25 +74,6 @@ def cid_encoder(call: Call, *, low_level: bool = False) -> CidEncoder:
     if call.has("upgrade-cidv0-in-output"):
         upgrade = bool(call.options["upgrade-cidv0-in-output"])
     return CidEncoder(base, upgrade)
-
-
-def encoder_from_path(path: str) -> Optional[CidEncoder]:
-    """``cmdenv.CidEncoderFromPath``: a v0 CID in the path keeps the default encoder, a v1 CID
-    its own multibase (with upgrades); None when the path holds no CID."""
-    parts = path.split("/", 3)
-    if parts[0]:
-        text = parts[0]
-    elif len(parts) < 3:
-        return None
-    else:
-        text = parts[2]
-    try:
-        cid = CID.decode(text)
-    except Exception:
-        return None
-    if cid.version == 0:
-        return CidEncoder()
-    return CidEncoder(multibase.from_str(text), True)
 
 
 def all_keys(call: Call) -> Iterator[CID]:

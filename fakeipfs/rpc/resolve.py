@@ -12,7 +12,8 @@ from .. import ipns
 from ..durations import parse_duration
 from ..errors import ERR_DHT_TIMEOUT_NEGATIVE, InvalidArgument
 from ..path import parse
-from ._cmdenv import cid_encoder, encoder_from_path
+from ..cidutil import encoder_from_path
+from ._cmdenv import cid_encoder
 from .commands import INT, STRING, Arg, Call, command, opt
 from .wire import Response, single_response
 

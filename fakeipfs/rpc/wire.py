@@ -144,11 +144,15 @@ def bytes_response(chunks: Iterable[bytes], length: Optional[int] = None,
     if length is not None:
         headers[LENGTH_HEADER] = str(length)
     response = Response(200, headers)
-    response.body = _stream_bytes(chunks, response)
+    response.body = stream_bytes(chunks, response)
     return response
 
 
-def _stream_bytes(chunks: Iterable[bytes], response: Response) -> Iterator[bytes]:
+def stream_bytes(chunks: Iterable[bytes], response: Response,
+                 write_message: bool = False) -> Iterator[bytes]:
+    """A byte body that ends with the ``X-Stream-Error`` trailer when producing it fails
+    (go-ipfs-cmds; boxo's gateway CAR and TAR handlers, the TAR one also writing the message
+    into the body)."""
     from ..errors import IPFSError
     try:
         for chunk in chunks:
@@ -156,6 +160,8 @@ def _stream_bytes(chunks: Iterable[bytes], response: Response) -> Iterator[bytes
                 yield bytes(chunk)
     except IPFSError as exc:
         response.trailers[STREAM_ERROR_HEADER] = exc.message
+        if write_message:
+            yield exc.message.encode()
 
 
 def empty_response() -> Response:

@@ -84,3 +84,20 @@ def from_path(path: "str | os.PathLike[str]", *, recursive: bool = False, hidden
                                      dereference=dereference, name=child))
         return Directory(entry_name, entries, mode, mtime)
     return File(entry_name, lambda: open(path, "rb"), mode, mtime)
+
+
+class NoClose(io.RawIOBase):
+    """Wraps a caller's stream (stdin, a file object handed to ``add``) so that the importer
+    closing its reader leaves the caller's stream open."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        return self._stream.read(n)
+
+    def close(self) -> None:
+        pass

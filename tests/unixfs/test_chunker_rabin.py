@@ -8,7 +8,7 @@ import io
 import json
 import random
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import List, Optional
 
 import pytest
 from hypothesis import given, settings, strategies as st
