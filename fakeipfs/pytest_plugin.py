@@ -11,6 +11,10 @@ Registered through the ``pytest11`` entry point, so installing fakeipfs is enoug
   ``--ipfs-target`` (or ``$FAKEIPFS_TARGET``): ``inproc`` (default; ``ipfs_node`` through the
   in-process transport, no socket), ``daemon`` (``ipfs_node`` over HTTP through
   ``ipfs_daemon``) or ``live=<multiaddr>`` (a running kubo; the fakes are not involved).
+- ``async_ipfs_client``: an ``httpx.AsyncClient`` for the same ``--ipfs-target`` node, its
+  ``base_url`` the node's API (``await async_ipfs_client.post("/api/v0/add", ...)``); it is
+  closed after the test. A plain fixture (no pytest-asyncio needed): use it from
+  ``asyncio.run(...)`` or from any async test runner.
 
 Like :func:`fakeipfs.transport.client`, ``ipfs_client`` does not run ipfshttpclient's version
 check (which refuses kubo 0.8 and later), so one test file behaves the same under every target.
@@ -125,6 +129,35 @@ def ipfs_client(request: pytest.FixtureRequest) -> Iterator[Any]:
         yield ipfs
     finally:
         ipfs.close()
+
+
+@pytest.fixture
+def async_ipfs_client(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """An ``httpx.AsyncClient`` for the ``--ipfs-target`` node: ``ipfs_node`` through
+    :func:`fakeipfs.transport.httpx_client` (inproc), or the daemon's or live node's URL.
+    Closed after the test, in an event loop of its own (the fixture is synchronous, so it
+    works without pytest-asyncio)."""
+    import asyncio
+
+    import httpx
+    target = _target(request.config)
+    # A test drives the client from event loops of its own (each asyncio.run is one, closed at
+    # its end): a pooled connection would be tied to a dead loop, so none is kept alive.
+    no_pool = httpx.Limits(max_keepalive_connections=0)
+    if target.kind == "inproc":
+        from . import transport
+        client = transport.httpx_client(request.getfixturevalue("ipfs_node"), asynchronous=True)
+    elif target.kind == "daemon":
+        client = httpx.AsyncClient(base_url=Multiaddr.parse(request.getfixturevalue("ipfs_daemon")).url(),
+                                   limits=no_pool)
+    else:
+        assert target.live_addr is not None
+        _check_reachable(request.config, target.live_addr)
+        client = httpx.AsyncClient(base_url=target.live_addr.url(), limits=no_pool)
+    try:
+        yield client
+    finally:
+        asyncio.run(client.aclose())
 
 
 _LIVE_PROBLEM = pytest.StashKey[Optional[str]]()

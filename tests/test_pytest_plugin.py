@@ -83,6 +83,39 @@ def test_any(ipfs_client):
     assert ipfs_client.add_bytes(b"hello world") == "{HELLO}"
 '''
 
+ASYNC_TESTS = f'''
+import asyncio
+
+import pytest
+
+HELLO = "{HELLO}"
+clients = []
+
+
+def test_add_and_cat(async_ipfs_client):
+    async def main():
+        added = await async_ipfs_client.post("/api/v0/add", files={{"file": ("hello.txt", b"hello world")}})
+        cat = await async_ipfs_client.post("/api/v0/cat", params={{"arg": HELLO}})
+        return added, cat
+    added, cat = asyncio.run(main())
+    assert (added.status_code, added.json()) == (200, {{"Name": "hello.txt", "Hash": HELLO, "Size": "19"}})
+    assert (cat.status_code, cat.content) == (200, b"hello world")
+    clients.append(async_ipfs_client)
+
+
+def test_a_new_client_each_test_and_the_last_one_closed(async_ipfs_client):
+    assert clients[0].is_closed and not async_ipfs_client.is_closed
+    answer = asyncio.run(async_ipfs_client.post("/api/v0/cat", params={{"arg": "QmNope"}}))
+    assert (answer.status_code, answer.json()["Message"]) == (500, 'invalid path "QmNope": selected encoding not supported')
+
+
+@pytest.mark.fake_only
+def test_it_talks_to_ipfs_node(ipfs_node, async_ipfs_client):
+    ipfs_node.add_bytes(b"hello world")
+    answer = asyncio.run(async_ipfs_client.post("/api/v0/pin/ls", params={{"type": "recursive"}}))
+    assert answer.json() == {{"Keys": {{HELLO: {{"Type": "recursive"}}}}}}
+'''
+
 
 @pytest.fixture
 def daemon_starts(monkeypatch: pytest.MonkeyPatch) -> list[Daemon]:
@@ -160,6 +193,23 @@ def test_live_target_runs_against_a_running_node(pytester: pytest.Pytester):
         result = pytester.runpytest("-rs", "--strict-markers", f"--ipfs-target=live={daemon.api_addr}")
     result.assert_outcomes(passed=2, skipped=1)
     result.stdout.fnmatch_lines(["SKIPPED [[]1[]] test_marked.py:*: fake_only: not run against a live kubo"])
+    assert node.pin_ls(type="recursive") == {HELLO: "recursive"}
+
+
+@pytest.mark.parametrize("args, over_http", [((), False), (("--ipfs-target=daemon",), True)])
+def test_async_client_reaches_the_node_and_is_closed_after_each_test(pytester: pytest.Pytester,
+                                                                     daemon_starts: list[Daemon], args, over_http):
+    pytester.makepyfile(test_async=ASYNC_TESTS)
+    pytester.runpytest("--strict-markers", *args).assert_outcomes(passed=3)
+    assert len(daemon_starts) == (3 if over_http else 0)
+
+
+def test_async_client_under_the_live_target(pytester: pytest.Pytester):
+    pytester.makepyfile(test_async=ASYNC_TESTS)
+    node = Node()
+    with Daemon(node, api="/ip4/127.0.0.1/tcp/0", gateway=None, say=lambda _: None).background() as daemon:
+        pytester.runpytest("--strict-markers", f"--ipfs-target=live={daemon.api_addr}").assert_outcomes(
+            passed=2, skipped=1)
     assert node.pin_ls(type="recursive") == {HELLO: "recursive"}
 
 
