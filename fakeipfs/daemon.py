@@ -43,6 +43,14 @@ checks, the client version check (``CheckVersionOption``), the WebUI itself (``/
 short page saying so), swarm and ``PeerID`` lines (fakeipfs has no swarm: the CLI prints
 ``Swarm not listening, running in offline mode.``).
 
+Test-harness control, on the API port (fakeipfs only, like moto's ``/moto-api/``; no kubo
+command has these paths): ``POST /fakeipfs/v0/reset`` (:meth:`~fakeipfs.Node.reset`, ``{}``),
+``GET|POST /fakeipfs/v0/requests`` (the request log, :mod:`fakeipfs.inspection`, as a JSON list),
+``POST /fakeipfs/v0/snapshot`` (``{"id": n}``; snapshots stay in the daemon) and
+``POST /fakeipfs/v0/restore?id=<n>`` (``{}``). Errors are JSON ``{"Message": ...}``: 400 for a
+refused reset/snapshot/restore or a bad id, 404 for an unknown id; other paths under
+``/fakeipfs/`` are ``404 page not found``, a wrong method 405. ``API.Authorizations`` apply.
+
 This module also holds the CLI's side of a running daemon: :class:`RemoteNode` exposes the
 :class:`~fakeipfs.Node` methods the CLI calls, each sent as kubo's RPC request over HTTP, and
 :func:`node_for_repo` picks it when ``<repo>/api`` names a daemon that answers (kubo
@@ -56,6 +64,7 @@ import base64
 import collections
 import concurrent.futures
 import contextlib
+import dataclasses
 import http.client
 import inspect
 import io
@@ -72,6 +81,7 @@ from urllib.parse import quote_plus, urlencode
 
 from multiformats import CID
 
+from . import inspection
 from .errors import ERR_UNEXPECTED_EOF, IPFSError
 from .gateway import Gateway
 from .multiaddr import Multiaddr, MultiaddrError
@@ -85,6 +95,8 @@ DEFAULT_API = "/ip4/127.0.0.1/tcp/5001"
 DEFAULT_GATEWAY = "/ip4/127.0.0.1/tcp/8080"
 
 V0_20 = KuboVersion(0, 20, 0)
+#: The test-harness control endpoints (fakeipfs only).
+CONTROL_PREFIX = "/fakeipfs/v0/"
 
 #: kubo core/corehttp/commands.go ``withAuthSecrets``
 ERR_ACCESS_DENIED = ("Kubo RPC Access Denied: Please provide a valid authorization token as defined "
@@ -381,6 +393,8 @@ class Daemon:
         self._workers: set[threading.Thread] = set()
         self._workers_lock = threading.Lock()
         self._signalled = 0
+        self._snapshots: dict[int, Any] = {}
+        self._snapshots_lock = threading.Lock()
 
     # --- addresses -----------------------------------------------------------------------------
 
@@ -626,10 +640,13 @@ class Daemon:
         path = request.path
         if path in ("/webui", "/webui/"):
             return web.Response(status=200, content_type="text/html", text=_webui_page(self))
-        if not path.startswith("/api/v0/"):
+        if not path.startswith(("/api/v0/", CONTROL_PREFIX)):
             return await self._send(request, text_response(404, "404 page not found"))
         if not self._authorized(request):
             return await self._send(request, text_response(403, ERR_ACCESS_DENIED))
+        if path.startswith(CONTROL_PREFIX):
+            query = dict(request.rel_url.query.items())
+            return await self._serve(request, lambda: self._control(request.method, path, query))
         length = request.content_length
         if self.max_request_size is not None and length is not None and length > self.max_request_size:
             return await self._send(request, text_response(413, ERR_BODY_TOO_LARGE),
@@ -650,6 +667,39 @@ class Daemon:
         finally:
             await body.stop()
 
+    def _control(self, method: str, path: str, query: Mapping[str, str]) -> Response:
+        """The ``/fakeipfs/v0/*`` test-harness endpoints (see the module docstring)."""
+        action = path[len(CONTROL_PREFIX):]
+        allowed = ("GET", "POST") if action == "requests" else ("POST",)
+        if action not in ("reset", "requests", "snapshot", "restore"):
+            return text_response(404, "404 page not found")
+        if method.upper() not in allowed:
+            return text_response(405, "405 - Method Not Allowed", {"Allow": ", ".join(allowed)})
+        try:
+            if action == "requests":
+                return _json(200, [dataclasses.asdict(r) for r in inspection.of(self.node).requests])
+            if action == "reset":
+                self.node.reset()
+                return _json(200, {})
+            if action == "snapshot":
+                snapshot = self.node.snapshot()
+                with self._snapshots_lock:
+                    ident = len(self._snapshots) + 1
+                    self._snapshots[ident] = snapshot
+                return _json(200, {"id": ident})
+            try:
+                ident = int(query.get("id", ""))
+            except ValueError:
+                return _json(400, {"Message": f"restore needs ?id=<snapshot id>, got {query.get('id')!r}"})
+            with self._snapshots_lock:
+                snapshot = self._snapshots.get(ident)
+            if snapshot is None:
+                return _json(404, {"Message": f"no snapshot with id {ident}"})
+            self.node.restore(snapshot)
+            return _json(200, {})
+        except ValueError as exc:  # a repo-backed node
+            return _json(400, {"Message": str(exc)})
+
     async def _handle_gateway(self, request: Any) -> Any:
         headers = dict(request.headers.items())
         return await self._serve(request, lambda: self.gateway.handle(request.method, request.raw_path, headers))
@@ -659,6 +709,10 @@ class Daemon:
         headers = dict(response.headers)
         headers.update(extra or {})
         return web.Response(status=response.status, headers=headers, body=response.read_all())
+
+
+def _json(status: int, value: Any) -> Response:
+    return Response(status, {"Content-Type": "application/json"}, [json.dumps(value).encode() + b"\n"])
 
 
 def _webui_page(daemon: Daemon) -> str:

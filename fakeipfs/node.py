@@ -9,10 +9,12 @@ before the failing one did.
 """
 from __future__ import annotations
 
+import copy
 import io
 import os
 import threading
-from typing import BinaryIO, Iterable, Iterator, Optional, Sequence, Union
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Iterable, Iterator, Optional, Sequence, Union
 
 from multiformats import CID
 
@@ -98,6 +100,29 @@ class _Journals:
                         self.store.delete(cid)
             running = [o.start for o in self._live if o.end is None]
             self._live = [o for o in self._live if o.end is None or (running and o.end > min(running))]
+
+
+@dataclass(frozen=True)
+class NodeSnapshot:
+    """What :meth:`Node.snapshot` saved of an in-memory node (opaque to callers): its blocks,
+    pins, MFS root, identity, config, keystore and IPNS records. The block values are immutable
+    bytes (or tuples of them), so the copies share them."""
+
+    kubo_version: KuboVersion
+    blocks: dict
+    recursive: dict
+    direct: dict
+    #: the accessors' state, None where the node had not used that part yet
+    mfs_root: Optional[CID]
+    identity: Any
+    config: Optional[dict]
+    keys: Optional[tuple[dict, int]]
+    ipns: Optional[dict]
+
+
+#: The per-node state of the modules that attach to a node (``of(node)`` accessors) and that
+#: a snapshot restores; everything else they attach (pubsub, the request log) is left alone.
+_SNAPSHOT_ATTRS = ("_mfs", "_identity", "_config", "_keystore", "_ipns")
 
 
 class Node(DagCommands, ObjectCommands):
@@ -423,6 +448,85 @@ class Node(DagCommands, ObjectCommands):
         (:func:`fakeipfs.transport.client`)."""
         from .transport import client
         return client(self, **kwargs)
+
+    # --- test harness: reset, snapshot, restore ------------------------------------------------
+
+    def _require_memory(self, what: str) -> None:
+        if self.repo is not None:
+            raise ValueError(f"Node.{what}: only an in-memory node can be {what} (this one keeps "
+                             f"its state in the repo {self.repo}); make a new Node on a fresh directory")
+
+    def reset(self) -> None:
+        """Make this in-memory node a fresh one of the same kubo version: no blocks, pins, MFS,
+        keys, IPNS records or requests logged; a new identity (made again from its seed if it
+        had one) and default config. Pubsub subscriptions are closed (their readers end).
+        Objects holding the node (clients, daemon) keep working with it. Call it with no
+        request in flight. A repo-backed node is refused (``ValueError``)."""
+        self._require_memory("reset")
+        from . import identity
+        old_pubsub = self.__dict__.get("_pubsub")
+        seed = getattr(self.__dict__.get("_identity"), "seed", None)
+        with self._lock:
+            for name in list(self.__dict__):
+                if name not in ("kubo_version", "repo", "sharding_enabled", "_lock"):
+                    del self.__dict__[name]
+            self.blockstore = MemoryBlockstore(cid_keys=not self.kubo_version.multihash_keyed_blockstore)
+            self.pins = Pinner()
+            self._journals = _Journals(self.blockstore)
+            if seed is not None:
+                identity.of(self, seed)
+        if old_pubsub is not None:
+            with old_pubsub._lock:
+                live = [sub for subs in old_pubsub._subscriptions.values() for sub in subs]
+            for sub in live:
+                sub.close()
+
+    def snapshot(self) -> NodeSnapshot:
+        """The in-memory node's state, for :meth:`restore` (live pubsub subscriptions and the
+        request log are not part of it). A repo-backed node is refused (``ValueError``)."""
+        self._require_memory("snapshot")
+        from . import mfs
+        with self._lock:
+            state = self.__dict__
+            recursive, direct = self.pins.snapshot()
+            config = state.get("_config")
+            keys = state.get("_keystore")
+            names = state.get("_ipns")
+            return NodeSnapshot(
+                self.kubo_version, dict(self.blockstore._blocks), recursive, direct,  # type: ignore[attr-defined]
+                mfs.root_if_used(self), state.get("_identity"),
+                config.data if config is not None else None,
+                (dict(keys._keys), keys._generated) if keys is not None else None,
+                dict(names._records) if names is not None else None)
+
+    def restore(self, snapshot: NodeSnapshot) -> None:
+        """Put back what :meth:`snapshot` saved (a snapshot of this or another in-memory node of
+        the same kubo version; another version is refused with ``ValueError``)."""
+        self._require_memory("restored")
+        if not isinstance(snapshot, NodeSnapshot):
+            raise TypeError(f"Node.restore expects a NodeSnapshot, not {type(snapshot).__name__}")
+        if snapshot.kubo_version != self.kubo_version:
+            raise ValueError(f"Node.restore: the snapshot is of a kubo {snapshot.kubo_version} node, "
+                             f"this node emulates kubo {self.kubo_version}")
+        from . import config as configmod, ipns, keystore, mfs
+        with self._lock:
+            for name in _SNAPSHOT_ATTRS:
+                self.__dict__.pop(name, None)
+            if snapshot.identity is not None:
+                self.__dict__["_identity"] = snapshot.identity
+            if snapshot.config is not None:
+                self.__dict__["_config"] = configmod.Config(self, copy.deepcopy(snapshot.config))
+            if snapshot.mfs_root is not None:
+                mfs.of(self)._root = snapshot.mfs_root  # its empty-root block is replaced below
+            if snapshot.keys is not None:
+                keys = keystore.of(self)
+                keys._keys, keys._generated = dict(snapshot.keys[0]), snapshot.keys[1]
+            if snapshot.ipns is not None:
+                ipns.of(self)._records = dict(snapshot.ipns)
+            with self.blockstore._lock:  # type: ignore[attr-defined]
+                self.blockstore._blocks = dict(snapshot.blocks)  # type: ignore[attr-defined]
+            with self.pins._lock:
+                self.pins.recursive, self.pins.direct = dict(snapshot.recursive), dict(snapshot.direct)
 
     def repo_stat(self) -> dict:
         count, size = self.blockstore.stat()

@@ -537,3 +537,46 @@ def test_remote_node_reports_kubo_errors(repo_daemon: Daemon):
     assert remote.cat(HELLO, offset=6) == b"world"
     assert remote.repo_stat()["NumObjects"] == 1
     assert remote.dag_resolve(HELLO)[0].encode() == HELLO
+
+
+# --- test-harness control endpoints (/fakeipfs/v0/*) ---------------------------------------------
+
+
+def test_control_endpoints_reset_requests_snapshot_restore():
+    node = Node()
+    with serving(node, gateway=None) as daemon:
+        assert daemon.api_addr is not None
+        control = lambda name: daemon.api_addr.url(f"/fakeipfs/v0/{name}")  # noqa: E731
+        add = requests.post(api_url(daemon, "add"), files={"file": ("f", b"hello world")})
+        assert add.json()["Hash"] == HELLO
+        assert requests.post(api_url(daemon, "cat"), params={"arg": MARS}).status_code == 500
+        log = requests.get(control("requests"))
+        assert log.status_code == 200
+        assert [(r["endpoint"], r["args"], r["options"], r["status"]) for r in log.json()] == [
+            ("add", [], {}, 200), ("cat", [MARS], {}, 500)]
+        assert requests.post(control("requests")).json() == log.json()
+
+        snap = requests.post(control("snapshot"))
+        assert (snap.status_code, snap.json()) == (200, {"id": 1})
+        reset = requests.post(control("reset"))
+        assert (reset.status_code, reset.json()) == (200, {})
+        assert node.pin_ls() == {} and requests.get(control("requests")).json() == []
+        assert requests.post(api_url(daemon, "pin/ls")).json() == {"Keys": {}}
+        restored = requests.post(control("restore"), params={"id": "1"})
+        assert (restored.status_code, restored.json()) == (200, {})
+        assert requests.post(api_url(daemon, "cat"), params={"arg": HELLO}).content == b"hello world"
+
+        missing = requests.post(control("restore"), params={"id": "7"})
+        assert (missing.status_code, missing.json()) == (404, {"Message": "no snapshot with id 7"})
+        assert requests.post(control("restore")).status_code == 400
+        assert requests.get(control("reset")).status_code == 405
+        unknown = requests.post(control("nope"))
+        assert (unknown.status_code, unknown.text) == (404, "404 page not found\n")
+        assert requests.post(daemon.api_addr.url("/fakeipfs/v1/reset")).status_code == 404
+
+
+def test_control_reset_of_a_repo_node_is_refused(repo_daemon: Daemon):
+    assert repo_daemon.api_addr is not None
+    refused = requests.post(repo_daemon.api_addr.url("/fakeipfs/v0/reset"))
+    assert refused.status_code == 400
+    assert refused.json()["Message"].startswith("Node.reset: only an in-memory node can be reset")

@@ -17,9 +17,11 @@ their files out of order, more than once, or only after other checks.
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .. import errors as kubo_errors
+from .. import inspection
 from ..errors import IPFSError
 from ..versions import KuboVersion
 from . import commands as cmds
@@ -221,6 +223,17 @@ class Dispatcher:
     # --- handling -----------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
+        """Answer ``request``, then log it in ``inspection.of(node)`` with its status; the
+        duration ends when the response object exists, before a streamed body is read."""
+        started = time.monotonic()
+        path = request.path[len(API_PREFIX):] if request.path.startswith(API_PREFIX) else request.path
+        seen = inspection.Seen(path, [v for k, v in request.query if k == "arg"],
+                            {k: v for k, v in request.query if k != "arg"})
+        response = self._handle(request, seen)
+        inspection.of(self.node).record(seen, response.status, time.monotonic() - started)
+        return response
+
+    def _handle(self, request: Request, seen: "inspection.Seen") -> Response:
         method = request.method.upper()
         if method == "OPTIONS":
             return Response(204, {"Allow": self._allow()})
@@ -230,8 +243,11 @@ class Dispatcher:
             cmd, extra = self._resolve(request.path)
         except LookupError:
             return text_response(404, ERR_NOT_FOUND)
+        seen.endpoint, seen.args = cmd.path, extra + seen.args
         try:
             options, values = self._options(cmd, request.query)
+            sent = {getattr(cmd.option_index.get(k), "name", k) for k in seen.options}
+            seen.options = {k: v for k, v in options.items() if k in sent}
             args = self._assign_args(cmd, extra + values)
             files = self._files(request, cmd)
             if files is None and any(a.file and a.required for a in cmd.args):

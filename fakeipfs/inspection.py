@@ -1,0 +1,146 @@
+"""Looking inside a fake node from a test: its RPC request log and what it holds.
+
+Nothing here exists in kubo; it is the test-harness side of fakeipfs (as moto's
+``/moto-api/`` is for AWS). :func:`of` gives a node's :class:`RequestLog`, which
+:class:`~fakeipfs.rpc.dispatcher.Dispatcher` appends one :class:`RequestRecord` to for every
+``/api/v0/*`` request it handles, whatever the transport (in-process client or daemon).
+:meth:`fakeipfs.Node.reset` empties it.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One handled RPC request.
+
+    ``endpoint`` is the command path (``"pin/add"``), or the path after ``/api/v0/`` when no
+    command matched; ``args`` the positional values as sent (path suffix, then ``arg=``);
+    ``options`` the options the client sent, typed as the command declares them (defaults not
+    filled in; unparsable ones as sent); ``status`` the HTTP status; ``duration`` the seconds
+    until the response object existed: a streamed body (``cat``, ``add``, ``pubsub/sub``) is
+    produced after that, so its reading time is not included.
+    """
+
+    endpoint: str
+    args: list[str]
+    options: dict[str, Any]
+    status: int
+    duration: float
+
+
+@dataclass
+class Seen:
+    """What the dispatcher has learnt of a request so far (filled in as it parses)."""
+
+    endpoint: str
+    args: list[str]
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+class RequestLog:
+    """A node's request log (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._records: list[RequestRecord] = []
+        self._lock = threading.Lock()
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """The records so far, oldest first (a copy)."""
+        with self._lock:
+            return list(self._records)
+
+    def record(self, seen: Seen, status: int, duration: float) -> None:
+        with self._lock:
+            self._records.append(RequestRecord(seen.endpoint, list(seen.args), dict(seen.options),
+                                               status, duration))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._records.clear()
+
+
+_LOCK = threading.Lock()
+
+
+def of(node: Any) -> RequestLog:
+    """The node's request log, made on first use."""
+    with _LOCK:
+        found = node.__dict__.get("_inspect")
+        if found is None:
+            found = node.__dict__["_inspect"] = RequestLog()
+    return found
+
+
+# --- assertions ------------------------------------------------------------------------------
+
+def _matches(record: RequestRecord, args: Optional[list[str]], options: Optional[dict[str, Any]],
+             status: Optional[int]) -> bool:
+    if args is not None and record.args != list(args):
+        return False
+    if status is not None and record.status != status:
+        return False
+    return options is None or all(k in record.options and record.options[k] == v for k, v in options.items())
+
+
+def _describe(endpoint: str, args: Optional[list[str]], options: Optional[dict[str, Any]],
+              status: Optional[int]) -> str:
+    parts = [repr(endpoint)]
+    parts += [f"{name}={value!r}" for name, value in (("args", args), ("options", options), ("status", status))
+              if value is not None]
+    return ", ".join(parts)
+
+
+def _log_text(records: list[RequestRecord]) -> str:
+    if not records:
+        return "  (no requests)"
+    return "\n".join(f"  {r.endpoint} args={r.args!r} options={r.options!r} status={r.status}" for r in records)
+
+
+def find_requests(node: Any, endpoint: str, *, args: Optional[list[str]] = None,
+                  options: Optional[dict[str, Any]] = None, status: Optional[int] = None) -> list[RequestRecord]:
+    """The logged requests to ``endpoint`` with exactly these ``args``, at least these
+    ``options`` and this ``status`` (each checked only when given)."""
+    return [r for r in of(node).requests
+            if r.endpoint == endpoint and _matches(r, args, options, status)]
+
+
+def assert_requested(node: Any, endpoint: str, *, args: Optional[list[str]] = None,
+                     options: Optional[dict[str, Any]] = None, status: Optional[int] = None,
+                     times: Optional[int] = None) -> list[RequestRecord]:
+    """Fail unless a request matching :func:`find_requests` was made (exactly ``times`` of
+    them, when given); returns the matching records. The message lists the whole log."""
+    found = find_requests(node, endpoint, args=args, options=options, status=status)
+    if (not found if times is None else len(found) != times):
+        wanted = "a request" if times is None else f"{times} request(s)"
+        raise AssertionError(f"expected {wanted} matching {_describe(endpoint, args, options, status)}, "
+                             f"found {len(found)}; requests made:\n{_log_text(of(node).requests)}")
+    return found
+
+
+def assert_not_requested(node: Any, endpoint: str, *, args: Optional[list[str]] = None,
+                         options: Optional[dict[str, Any]] = None, status: Optional[int] = None) -> None:
+    """Fail if any request matching :func:`find_requests` was made."""
+    found = find_requests(node, endpoint, args=args, options=options, status=status)
+    if found:
+        raise AssertionError(f"expected no request matching {_describe(endpoint, args, options, status)}, "
+                             f"found {len(found)}:\n{_log_text(found)}")
+
+
+# --- what the node holds ---------------------------------------------------------------------
+
+def added(node: Any) -> list[str]:
+    """The roots of the node's recursive pins, in the order they were pinned: what ``add``
+    (which pins its roots recursively by default), ``pin add`` and ``dag import`` left. Content
+    added with ``pin=false`` is not listed; a root pinned again keeps its first place."""
+    recursive, _ = node.pins.snapshot()
+    return [str(cid) for cid in recursive.values()]
+
+
+def pinned(node: Any, type: str = "all") -> dict[str, str]:
+    """``node.pin_ls(type=type)``: CID -> ``recursive`` / ``direct`` / ``indirect``."""
+    return node.pin_ls(type=type)
