@@ -6,7 +6,7 @@ from .unixfs.options import AddOptions
 from .versions import DEFAULT_KUBO_VERSION
 
 __all__ = ["Node", "AddEvent", "AddOptions", "IPFSError", "DEFAULT_KUBO_VERSION",
-           "client", "connect", "mock", "httpx_client"]
+           "client", "connect", "mock", "httpx_client", "Network"]
 
 _TRANSPORT = {"client", "connect", "mock", "httpx_client"}
 
@@ -16,5 +16,8 @@ def __getattr__(name: str):
     if name in _TRANSPORT:
         from . import transport
         return getattr(transport, name)
+    if name == "Network":  # imported on first use: it loads the identity and pubsub modules
+        from .network import Network
+        return Network
     raise AttributeError(f"module 'fakeipfs' has no attribute {name!r}")
 __version__ = "0.1.0"

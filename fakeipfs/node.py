@@ -155,8 +155,23 @@ class Node(DagCommands, ObjectCommands):
 
     # --- helpers ------------------------------------------------------------------------------
 
+    #: How a block missing from the blockstore is fetched from other peers (set by
+    #: :class:`fakeipfs.network.Network`); None: offline, a missing block is not found.
+    exchange: Optional[Any] = None
+
     def _get(self, cid: CID) -> bytes:
-        return self.blockstore.get(cid)
+        try:
+            return self.blockstore.get(cid)
+        except NotFound:
+            if self.exchange is None:
+                raise
+            return self.exchange.fetch(cid)
+
+    def _get_parts(self, cid: CID) -> tuple[bytes, ...]:
+        """The block as stored parts (``Blockstore.get_parts``), fetched first when missing."""
+        if self.exchange is not None and not self.blockstore.has(cid):
+            self._get(cid)
+        return self.blockstore.get_parts(cid)
 
     def resolve(self, path: "str | CID | ContentPath") -> CID:
         """The CID a path names (``ipfs resolve``), following links through the DAG."""
@@ -244,7 +259,8 @@ class Node(DagCommands, ObjectCommands):
         if node.kind == "directory":
             raise IPFSError(errors.ERR_IS_DIR)
         return (bytes(piece) if isinstance(piece, memoryview) else piece
-                for piece in exporter.cat(self._get, cid, offset, length, self.blockstore.get_parts))
+                for piece in exporter.cat(self._get, cid, offset, length,
+                                           self.blockstore.get_parts if self.exchange is None else self._get_parts))
 
     def cat(self, path: "str | CID", offset: int = 0, length: Optional[int] = None) -> bytes:
         return b"".join(self.cat_stream(path, offset, length))
@@ -468,7 +484,7 @@ class Node(DagCommands, ObjectCommands):
         seed = getattr(self.__dict__.get("_identity"), "seed", None)
         with self._lock:
             for name in list(self.__dict__):
-                if name not in ("kubo_version", "repo", "sharding_enabled", "_lock"):
+                if name not in ("kubo_version", "repo", "sharding_enabled", "_lock", "exchange"):
                     del self.__dict__[name]
             self.blockstore = MemoryBlockstore(cid_keys=not self.kubo_version.multihash_keyed_blockstore)
             self.pins = Pinner()

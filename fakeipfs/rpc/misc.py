@@ -5,7 +5,8 @@ does not emulate (``dns``, ``bitswap``, ``dht``, ``swarm filters``, ``log``, ``s
 
 The node is an online daemon whose network holds no other peer: it is connected to no one,
 finds no peer by lookup (go-libp2p-kbucket ``ErrLookupFailure``, "failed to find any peer in
-table") and reaches no address it dials (a TCP dial is refused).
+table") and reaches no address it dials (a TCP dial is refused). A node of a :class:`fakeipfs.network.Network`
+lists its connections in ``swarm peers``.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import multiaddr as pymultiaddr
 from multiaddr import protocols as maprotocols
 
 from .. import config as configmod
+from .. import network as networkmod
 from .. import errors, identity, versions
 from ..errors import IPFSError, _go_quote, err_not_implemented
 from ..identity import PeerID
@@ -275,8 +277,21 @@ def bootstrap_rm_all(call: Call) -> Response:
 
 @command("swarm/peers", options=(opt("verbose", "v"), opt("streams"), opt("latency"), opt("direction")))
 def swarm_peers(call: Call) -> Response:
-    """swarm.go: no connections, so ``Peers`` is Go's nil slice."""
-    return single_response({"Peers": None})
+    """swarm.go ``swarmPeersCmd``: one ``connInfo`` per connection, sorted by ``Addr``;
+    ``Direction`` (go-libp2p ``network.Direction``) with ``-v``/``--direction``, ``Latency``
+    ("n/a": none measured in memory) with ``-v``/``--latency``, no streams, ``Muxer`` never set.
+    A lone node has no connections, so ``Peers`` is Go's nil slice."""
+    net = networkmod.of(call.node)
+    if net is None:
+        return single_response({"Peers": None})
+    verbose = call.option("verbose", False)
+    latency = verbose or call.option("latency", False)
+    direction = verbose or call.option("direction", False)
+    peers = [{"Addr": net.address(peer), "Peer": identity.of(peer).peer_id,
+              "Latency": "n/a" if latency else "", "Muxer": "",
+              "Direction": d if direction else 0, "Streams": None}
+             for peer, d in net.connections(call.node)]
+    return single_response({"Peers": sorted(peers, key=lambda p: p["Addr"]) or None})
 
 
 @command("swarm/addrs")
