@@ -4,9 +4,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import struct
 from pathlib import Path
 from typing import Any
 
+from multiformats import CID, multihash
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 
 from fakeipfs.unixfs.files import Directory, File
@@ -57,6 +59,19 @@ class ZeroReader(io.RawIOBase):
 
 def chacha_bytes(seed: str, size: int) -> bytes:
     return ChaChaReader(seed, size).read(size)
+
+
+def chunker_input(recipe: dict) -> bytes:
+    """The input bytes of a chunker-boundaries.json case."""
+    size = recipe["size"]
+    if recipe["gen"] == "zeros":
+        return bytes(size)
+    if recipe["gen"] == "chacha":
+        return chacha_bytes(recipe["seed"], size)
+    if recipe["gen"] == "chacha-repeat":
+        unit = chacha_bytes(recipe["seed"], recipe["unit"])
+        return (unit * (size // len(unit) + 1))[:size]
+    raise ValueError(recipe)
 
 
 def opener(spec: dict) -> "Any":
@@ -124,3 +139,39 @@ def parse_flags(flags: list[str]) -> tuple[AddOptions, dict[str, str]]:
         else:
             raise ValueError(f"unknown vector flag {flag}")
     return opts, extra
+
+
+# --- IPLD codec vectors (ipld-codecs.json) ---------------------------------------------------
+def build_value(desc: Any) -> Any:
+    """Rebuild a value from its description in ipld-codecs.json."""
+    if desc is None or isinstance(desc, (bool, str)):
+        return desc
+    (kind, arg), = desc.items()
+    if kind == "int":
+        return int(arg)
+    if kind == "float":
+        return float(arg)
+    if kind == "bytes":
+        return bytes.fromhex(arg)
+    if kind == "cid":
+        return CID.decode(arg)
+    if kind == "list":
+        return [build_value(item) for item in arg]
+    if kind == "map":
+        return {key: build_value(value) for key, value in arg}
+    raise AssertionError(desc)
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equality that tells int from float from bool, and -0.0 from 0.0."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return struct.pack(">d", a) == struct.pack(">d", b)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return set(a) == set(b) and all(same_value(a[k], b[k]) for k in a)
+    return a == b
+
+def cid_v1_sha256(codec: int, data: bytes) -> str:
+    return CID("base32", 1, codec, multihash.digest(data, "sha2-256")).encode("base32")

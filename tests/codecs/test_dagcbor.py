@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import struct
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from multiformats import CID, multihash
 
+from vectorlib import build_value, cid_v1_sha256, same_value
 from fakeipfs.codecs import cid
 
 from fakeipfs import errors
@@ -23,48 +23,14 @@ VECTORS = json.loads((Path(__file__).parent.parent / "vectors" / "ipld-codecs.js
 KNOWN_LINKS_EMPTY_CID = "bafyreidepjmjhvhlvp5eyxqpmyyi7rxwvl7wsglwai3cnvq63komq4tdya"
 
 
-def build(desc: Any) -> Any:
-    """Rebuild a value from its description in ipld-codecs.json."""
-    if desc is None or isinstance(desc, (bool, str)):
-        return desc
-    (kind, arg), = desc.items()
-    if kind == "int":
-        return int(arg)
-    if kind == "float":
-        return float(arg)
-    if kind == "bytes":
-        return bytes.fromhex(arg)
-    if kind == "cid":
-        return CID.decode(arg)
-    if kind == "list":
-        return [build(item) for item in arg]
-    if kind == "map":
-        return {key: build(value) for key, value in arg}
-    raise AssertionError(desc)
 
-
-def same(a: Any, b: Any) -> bool:
-    """Equality that tells int from float from bool, and -0.0 from 0.0."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float):
-        return struct.pack(">d", a) == struct.pack(">d", b)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return set(a) == set(b) and all(same(a[k], b[k]) for k in a)
-    return a == b
-
-
-def cid_v1_sha256(codec: int, data: bytes) -> str:
-    return CID("base32", 1, codec, multihash.digest(data, "sha2-256")).encode("base32")
 
 
 # --- exact bytes against @ipld/dag-cbor ---------------------------------------------------
 
 @pytest.mark.parametrize("vector", VECTORS["values"], ids=lambda v: v["name"])
 def test_encode_matches_js(vector: dict) -> None:
-    value = build(vector["value"])
+    value = build_value(vector["value"])
     encoded = dagcbor.encode(value)
     assert encoded.hex() == vector["dag_cbor"]
     assert cid_v1_sha256(dagcbor.CODEC, encoded) == vector["dag_cbor_cid"]
@@ -72,7 +38,7 @@ def test_encode_matches_js(vector: dict) -> None:
 
 @pytest.mark.parametrize("vector", VECTORS["values"], ids=lambda v: v["name"])
 def test_decode_js_bytes(vector: dict) -> None:
-    assert same(dagcbor.decode(bytes.fromhex(vector["dag_cbor"])), build(vector["value"]))
+    assert same_value(dagcbor.decode(bytes.fromhex(vector["dag_cbor"])), build_value(vector["value"]))
 
 
 def test_known_links_empty_vector() -> None:
@@ -200,8 +166,8 @@ def test_nesting_limit_is_1024() -> None:
 
 def test_accepts_what_go_accepts_and_reencodes_canonically() -> None:
     # go-ipld-prime v0.24 still reads narrow floats, unsorted keys and undefined
-    assert same(dagcbor.decode(bytes.fromhex("f93c00")), 1.0)
-    assert same(dagcbor.decode(bytes.fromhex("fa3fc00000")), 1.5)
+    assert same_value(dagcbor.decode(bytes.fromhex("f93c00")), 1.0)
+    assert same_value(dagcbor.decode(bytes.fromhex("fa3fc00000")), 1.5)
     assert dagcbor.decode(bytes.fromhex("f7")) is None
     unsorted = bytes.fromhex("a2616202616101")
     assert dagcbor.decode(unsorted) == {"b": 2, "a": 1}
@@ -213,7 +179,7 @@ def test_accepts_what_go_accepts_and_reencodes_canonically() -> None:
 def test_half_float_conversion() -> None:
     cases = {"0001": 2.0**-24, "03ff": 1023 * 2.0**-24, "7bff": 65504.0, "8000": -0.0, "c000": -2.0}
     for hexbits, expected in cases.items():
-        assert same(dagcbor.decode(bytes.fromhex("f9" + hexbits)), expected)
+        assert same_value(dagcbor.decode(bytes.fromhex("f9" + hexbits)), expected)
 
 
 # --- CID helpers -----------------------------------------------------------------------------
@@ -258,7 +224,7 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 def test_round_trip(value: Any) -> None:
     encoded = dagcbor.encode(value)
     decoded = dagcbor.decode(encoded)
-    assert same(decoded, value)
+    assert same_value(decoded, value)
     assert dagcbor.encode(decoded) == encoded
 
 

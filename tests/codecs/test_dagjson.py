@@ -3,7 +3,6 @@ Go's own output where it does not, each malformed class with its message, round 
 from __future__ import annotations
 
 import json
-import struct
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from multiformats import CID, multihash
 
+from vectorlib import build_value, cid_v1_sha256, same_value
 from fakeipfs import errors
 from fakeipfs.codecs import dagcbor, dagjson
 from fakeipfs.errors import DecodeError
@@ -21,41 +21,7 @@ CBOR_CID = "bafyreidepjmjhvhlvp5eyxqpmyyi7rxwvl7wsglwai3cnvq63komq4tdya"
 V0_CID = "QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n"
 
 
-def build(desc: Any) -> Any:
-    """Rebuild a value from its description in ipld-codecs.json."""
-    if desc is None or isinstance(desc, (bool, str)):
-        return desc
-    (kind, arg), = desc.items()
-    if kind == "int":
-        return int(arg)
-    if kind == "float":
-        return float(arg)
-    if kind == "bytes":
-        return bytes.fromhex(arg)
-    if kind == "cid":
-        return CID.decode(arg)
-    if kind == "list":
-        return [build(item) for item in arg]
-    if kind == "map":
-        return {key: build(value) for key, value in arg}
-    raise AssertionError(desc)
 
-
-def same(a: Any, b: Any) -> bool:
-    """Equality that tells int from float from bool, and -0.0 from 0.0."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float):
-        return struct.pack(">d", a) == struct.pack(">d", b)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return set(a) == set(b) and all(same(a[k], b[k]) for k in a)
-    return a == b
-
-
-def cid_v1_sha256(codec: int, data: bytes) -> str:
-    return CID("base32", 1, codec, multihash.digest(data, "sha2-256")).encode("base32")
 
 
 AGREED = [v for v in VECTORS["values"] if "go_differs" not in v]
@@ -66,7 +32,7 @@ DIFFERS = [v for v in VECTORS["values"] if "go_differs" in v]
 
 @pytest.mark.parametrize("vector", AGREED, ids=lambda v: v["name"])
 def test_encode_matches_js(vector: dict) -> None:
-    encoded = dagjson.encode(build(vector["value"]))
+    encoded = dagjson.encode(build_value(vector["value"]))
     assert encoded.decode("utf-8") == vector["dag_json"]
     assert cid_v1_sha256(dagjson.CODEC, encoded) == vector["dag_json_cid"]
 
@@ -81,7 +47,7 @@ def test_decode_js_text(vector: dict) -> None:
 @pytest.mark.parametrize("vector", DIFFERS, ids=lambda v: v["name"])
 def test_where_go_differs_from_js(vector: dict) -> None:
     with pytest.raises(ValueError, match=vector["go_differs"]["dag_json_encode_error"]):
-        dagjson.encode(build(vector["value"]))
+        dagjson.encode(build_value(vector["value"]))
     with pytest.raises(DecodeError) as info:
         dagjson.decode(vector["dag_json"].encode())
     assert info.value.message == vector["go_differs"]["dag_json_decode_error"]
@@ -157,11 +123,11 @@ def test_encode_rejects_foreign_types(value: Any) -> None:
 ])
 def test_decode_readings(text: str | bytes, expected: Any) -> None:
     raw = text if isinstance(text, bytes) else text.encode("utf-8")
-    assert same(dagjson.decode(raw), expected)
+    assert same_value(dagjson.decode(raw), expected)
 
 
 def test_integral_floats_read_back_as_ints_as_in_kubo() -> None:
-    assert same(dagjson.decode(dagjson.encode(2.0)), 2)
+    assert same_value(dagjson.decode(dagjson.encode(2.0)), 2)
     with pytest.raises(DecodeError):  # 1e20 prints as 100000000000000000000, beyond int64
         dagjson.decode(dagjson.encode(1e20))
 
@@ -254,7 +220,7 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 def test_round_trip(value: Any) -> None:
     encoded = dagjson.encode(value)
     decoded = dagjson.decode(encoded)
-    assert same(decoded, value)
+    assert same_value(decoded, value)
     assert dagjson.encode(decoded) == encoded
 
 

@@ -3,7 +3,6 @@
 rolling update of boxo chunker/buzhash.go."""
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import random
@@ -12,28 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from vectorlib import chunker_input
 from fakeipfs.unixfs.chunker import buzhash as buz
 from fakeipfs.unixfs.chunker.buzhash import BUZ_MASK, BYTEHASH, Buzhash
 
 VECTORS = Path(__file__).resolve().parent.parent / "vectors"
-_spec = importlib.util.spec_from_file_location("_chunker_gen_data_buz", VECTORS / "gen_data.py")
-gen_data = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(gen_data)  # type: ignore[union-attr]
 
 CASES = [c for c in json.loads((VECTORS / "chunker-boundaries.json").read_text())["cases"]
          if c["chunker"] == "buzhash"]
-
-
-def make_input(recipe: dict) -> bytes:
-    size = recipe["size"]
-    if recipe["gen"] == "zeros":
-        return bytes(size)
-    if recipe["gen"] == "chacha":
-        return gen_data.chacha_bytes(recipe["seed"], size)
-    if recipe["gen"] == "chacha-repeat":
-        unit = gen_data.chacha_bytes(recipe["seed"], recipe["unit"])
-        return (unit * (size // len(unit) + 1))[:size]
-    raise ValueError(recipe)
 
 
 class ShortReader:
@@ -62,7 +47,7 @@ def _id(case: dict) -> str:
 
 @pytest.mark.parametrize("case", CASES, ids=_id)
 def test_matches_go_boundaries(case: dict) -> None:
-    data = make_input(case["data"])
+    data = chunker_input(case["data"])
     chunks = list(Buzhash(io.BytesIO(data)))
     assert [len(c) for c in chunks] == case["lengths"]
     assert all(type(c) is bytes and c for c in chunks)
@@ -71,7 +56,7 @@ def test_matches_go_boundaries(case: dict) -> None:
 
 @pytest.mark.parametrize("case", [c for c in CASES if c["data"]["size"] > 100], ids=_id)
 def test_short_reads_do_not_move_cuts(case: dict) -> None:
-    data = make_input(case["data"])
+    data = chunker_input(case["data"])
     chunks = list(Buzhash(ShortReader(data, seed=len(data))))
     assert [len(c) for c in chunks] == case["lengths"]
     assert b"".join(chunks) == data

@@ -3,7 +3,6 @@
 whyrusleeping/chunker chunker.go ``Next`` as a reference on small random inputs."""
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import random
@@ -13,27 +12,13 @@ from typing import List, Optional
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from vectorlib import chacha_bytes, chunker_input
 from fakeipfs.unixfs.chunker.rabin import IPFS_RABIN_POLY, WINDOW_SIZE, Rabin
 
 VECTORS = Path(__file__).resolve().parent.parent / "vectors"
-_spec = importlib.util.spec_from_file_location("_chunker_gen_data", VECTORS / "gen_data.py")
-gen_data = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(gen_data)  # type: ignore[union-attr]
 
 CASES = [c for c in json.loads((VECTORS / "chunker-boundaries.json").read_text())["cases"]
          if c["chunker"].startswith("rabin")]
-
-
-def make_input(recipe: dict) -> bytes:
-    size = recipe["size"]
-    if recipe["gen"] == "zeros":
-        return bytes(size)
-    if recipe["gen"] == "chacha":
-        return gen_data.chacha_bytes(recipe["seed"], size)
-    if recipe["gen"] == "chacha-repeat":
-        unit = gen_data.chacha_bytes(recipe["seed"], recipe["unit"])
-        return (unit * (size // len(unit) + 1))[:size]
-    raise ValueError(recipe)
 
 
 def rabin_params(spec: str) -> "tuple[int, int, int]":
@@ -71,7 +56,7 @@ def _id(case: dict) -> str:
 
 @pytest.mark.parametrize("case", CASES, ids=_id)
 def test_matches_go_boundaries(case: dict) -> None:
-    data = make_input(case["data"])
+    data = chunker_input(case["data"])
     lo, avg, hi = rabin_params(case["chunker"])
     chunks = list(Rabin(io.BytesIO(data), lo, avg, hi))
     assert [len(c) for c in chunks] == case["lengths"]
@@ -81,7 +66,7 @@ def test_matches_go_boundaries(case: dict) -> None:
 
 @pytest.mark.parametrize("case", [c for c in CASES if c["data"]["size"] > 100], ids=_id)
 def test_short_reads_do_not_move_cuts(case: dict) -> None:
-    data = make_input(case["data"])
+    data = chunker_input(case["data"])
     lo, avg, hi = rabin_params(case["chunker"])
     reader = ShortReader(data, seed=len(data))
     chunks = list(Rabin(reader, lo, avg, hi))
@@ -118,7 +103,7 @@ def test_reads_incrementally() -> None:
 
 
 def test_min_below_window_is_one_chunk() -> None:
-    data = gen_data.chacha_bytes("one", 300000)
+    data = chacha_bytes("one", 300000)
     assert [len(c) for c in Rabin(io.BytesIO(data), 15, 47, 70)] == [300000]
     assert list(Rabin(io.BytesIO(b""), 0, 0, 0)) == []
 
