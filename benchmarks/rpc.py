@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import os
 import queue
 import shutil
@@ -48,7 +47,7 @@ import time
 import warnings
 from typing import Any, Callable, Optional
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
+from add import write_input  # benchmarks/add.py: the same deterministic input
 
 MIB = 1 << 20
 LOCAL = "/ip4/127.0.0.1/tcp/0"
@@ -56,18 +55,6 @@ RSS_TARGET_MIB = 64
 RATIO_TARGET = 0.5
 
 warnings.filterwarnings("ignore", message="The 'strict' parameter", category=FutureWarning)  # urllib3 vs ipfshttpclient
-
-
-def write_input(path: str, size: int) -> None:
-    key = hashlib.sha256(b"fakeipfs-benchmark").digest()
-    enc = Cipher(algorithms.ChaCha20(key, b"\x00" * 16), mode=None).encryptor()
-    zeros = bytes(8 * MIB)
-    with open(path, "wb") as out:
-        left = size
-        while left:
-            n = min(left, len(zeros))
-            out.write(enc.update(zeros[:n]))
-            left -= n
 
 
 # --- daemon processes ---------------------------------------------------------------------------
