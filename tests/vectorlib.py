@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import random
 import struct
 from pathlib import Path
 from typing import Any
@@ -175,3 +176,24 @@ def same_value(a: Any, b: Any) -> bool:
 
 def cid_v1_sha256(codec: int, data: bytes) -> str:
     return CID("base32", 1, codec, multihash.digest(data, "sha2-256")).encode("base32")
+
+
+class ShortReader:
+    """Returns reads of random length drawn from ``sizes`` (never more than asked), ``b""``
+    only at EOF: a reader as a pipe or socket behaves, to show chunking ignores read sizes."""
+
+    def __init__(self, data: bytes, seed: int, sizes: tuple[int, ...]) -> None:
+        self.data = data
+        self.pos = 0
+        self.rng = random.Random(seed)
+        self.sizes = sizes
+        self.largest_request = 0
+
+    def read(self, n: int = -1) -> bytes:
+        if n < 0:
+            n = len(self.data)
+        self.largest_request = max(self.largest_request, n)
+        k = min(n, self.rng.choice(self.sizes))
+        out = self.data[self.pos:self.pos + k]
+        self.pos += len(out)
+        return out

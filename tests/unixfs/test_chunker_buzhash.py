@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import vectorlib
 from vectorlib import chunker_input
 from fakeipfs.unixfs.chunker import buzhash as buz
 from fakeipfs.unixfs.chunker.buzhash import BUZ_MASK, BYTEHASH, Buzhash
@@ -21,23 +22,8 @@ CASES = [c for c in json.loads((VECTORS / "chunker-boundaries.json").read_text()
          if c["chunker"] == "buzhash"]
 
 
-class ShortReader:
-    """Returns reads of random length (never more than asked), b"" only at EOF."""
-
-    def __init__(self, data: bytes, seed: int) -> None:
-        self.data = data
-        self.pos = 0
-        self.rng = random.Random(seed)
-        self.largest_request = 0
-
-    def read(self, n: int = -1) -> bytes:
-        if n < 0:
-            n = len(self.data)
-        self.largest_request = max(self.largest_request, n)
-        k = min(n, self.rng.choice([1, 5, 31, 4096, 131071, 524289, 1 << 21]))
-        out = self.data[self.pos:self.pos + k]
-        self.pos += len(out)
-        return out
+def ShortReader(data: bytes, seed: int) -> "vectorlib.ShortReader":  # noqa: N802
+    return vectorlib.ShortReader(data, seed, (1, 5, 31, 4096, 131071, 524289, 1 << 21))
 
 
 def _id(case: dict) -> str:

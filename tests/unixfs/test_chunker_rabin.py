@@ -12,6 +12,7 @@ from typing import List, Optional
 import pytest
 from hypothesis import given, settings, strategies as st
 
+import vectorlib
 from vectorlib import chacha_bytes, chunker_input
 from fakeipfs.unixfs.chunker.rabin import IPFS_RABIN_POLY, WINDOW_SIZE, Rabin
 
@@ -30,23 +31,8 @@ def rabin_params(spec: str) -> "tuple[int, int, int]":
     return avg // 3, avg, avg + avg // 2
 
 
-class ShortReader:
-    """Returns reads of random length (never more than asked), b"" only at EOF."""
-
-    def __init__(self, data: bytes, seed: int) -> None:
-        self.data = data
-        self.pos = 0
-        self.rng = random.Random(seed)
-        self.largest_request = 0
-
-    def read(self, n: int = -1) -> bytes:
-        if n < 0:
-            n = len(self.data)
-        self.largest_request = max(self.largest_request, n)
-        k = min(n, self.rng.choice([1, 3, 17, 1000, 65536, 300001, 1 << 21]))
-        out = self.data[self.pos:self.pos + k]
-        self.pos += len(out)
-        return out
+def ShortReader(data: bytes, seed: int) -> "vectorlib.ShortReader":  # noqa: N802
+    return vectorlib.ShortReader(data, seed, (1, 3, 17, 1000, 65536, 300001, 1 << 21))
 
 
 def _id(case: dict) -> str:
