@@ -8,13 +8,13 @@ PY := $(VENV)/bin/python
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,client,kubo]'
+	$(PY) -m pip install --quiet -e '.[test,client,kubo,grid]'
 	touch $@
 
-## The main job: the seed workflow (add/cat of Grid's JSON and bytes, a directory, a DAG)
-## on the embedded in-memory emulator, checked against kubo's CIDs. No daemon needed.
+## The main job: OpenMined Grid's IPFS notebook (tensor, Keras model, JSON, pubsub) and a
+## federated fit of XOR on a simulated 3-node network, all on the embedded in-memory emulator.
 demo: $(VENV)/.installed
-	$(PY) -m fakeipfs.demo
+	$(PY) -m grid_shim.demo
 
 ## The whole test suite (includes the differential checks against the real kubo library
 ## when this machine can run it in a private network namespace).

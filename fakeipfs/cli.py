@@ -1193,6 +1193,31 @@ def cmd_version(ctx: _Context) -> int:
     return 0
 
 
+# --- conformance ------------------------------------------------------------------------------
+
+
+def cmd_conformance(ctx: _Context) -> int:
+    """``fakeipfs conformance``: run the conformance catalogue (:mod:`conformance`) against a
+    target, write the Markdown matrix to ``--report``, print each failure's diff and, as the last
+    line, ``conformance: N passed, M failed, K skipped (target T)``; status 1 on any failure."""
+    from conformance import report, runner
+    a = ctx.args
+    try:
+        runner.parse_target(a.target)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    result = runner.run(a.target, str(ctx.kubo_version), a.k)
+    for o in result.outcomes:
+        if o.status == "failed":
+            ctx.out.line(f"FAILED {o.name}\n{o.detail}")
+    if a.report:
+        with open(a.report, "w", encoding="utf-8") as fh:
+            fh.write(report.markdown(result))
+        ctx.out.line(f"report written to {a.report}")
+    ctx.out.line(result.summary)
+    return 1 if result.count("failed") else 0
+
+
 # --- daemon ---------------------------------------------------------------------------------
 
 
@@ -1219,6 +1244,26 @@ def cmd_daemon(ctx: _Context) -> int:
               max_request_size=a.max_request_size, say=ctx.out.line)
     except DaemonError as exc:
         ctx.out.write("\n")  # daemon.go: "Print an extra line before any errors"
+        raise CommandError(str(exc)) from None
+    return 0
+
+
+def cmd_testnet(ctx: _Context) -> int:
+    """``fakeipfs testnet``: the nodes of one :class:`fakeipfs.Network` served over HTTP, node
+    ``i`` on the API port plus ``i`` (:mod:`fakeipfs.testnet`, which documents the lines it
+    prints); stops on SIGINT/SIGTERM."""
+    from .daemon import DaemonError
+    from .network import Network
+    from .testnet import Testnet
+    a = ctx.args
+    if a.nodes < 1:
+        raise CommandError(f"testnet: --nodes must be at least 1, not {a.nodes}")
+    try:
+        seed = int(a.seed) if a.seed.lstrip("-").isdigit() else a.seed  # --seed 7 is Network(seed=7)
+        network = Network(a.nodes, seed=seed, kubo_version=str(ctx.kubo_version), connect=a.topology)
+        Testnet(network, api=a.api, gateway=a.gateway or None, allow_remote=bool(a.allow_remote),
+                say=ctx.out.line).run()
+    except DaemonError as exc:
         raise CommandError(str(exc)) from None
     return 0
 
@@ -1432,12 +1477,26 @@ def build_parser() -> _Parser:
     p = _command(repo, "version", cmd_repo_version, "Show the repo version.")
     _bool(p, "--quiet", "-q", help="Write minimal output.")
 
+    p = _command(sub, "conformance", cmd_conformance, "Run the conformance scenarios against fakeipfs or a real kubo and report where they agree.")
+    p.add_argument("--target", default="inproc", help="inproc, daemon, live=<multiaddr> (any kubo RPC API, e.g. live=/ip4/127.0.0.1/tcp/5001) or kubo-lib. Default: inproc.")
+    p.add_argument("--report", help="Write the Markdown matrix (scenario x result) to this file.")
+    p.add_argument("-k", metavar="PATTERN", help="Only scenarios whose name contains PATTERN (a glob if it has *?[).")
+
     p = _command(sub, "daemon", cmd_daemon, "Run a network-connected IPFS node (offline: fakeipfs has no swarm).")
     p.add_argument("--api", help="The RPC API multiaddr to listen on. Default: the config's Addresses.API (/ip4/127.0.0.1/tcp/5001).")
     p.add_argument("--gateway", help="The gateway multiaddr to listen on ('' for none). Default: the config's Addresses.Gateway (/ip4/127.0.0.1/tcp/8080).")
     _bool(p, "--in-memory", help="Serve a fresh in-memory node instead of the repo.")
     _bool(p, "--allow-remote", help="Allow listening on non-loopback addresses.")
     p.add_argument("--max-request-size", type=_int_type(64), help="Largest request body accepted, in bytes (413 beyond). Default: unlimited.")
+
+    from .network import TOPOLOGIES
+    p = _command(sub, "testnet", cmd_testnet, "Serve the nodes of a simulated IPFS network, node i's RPC API on the API port plus i.")
+    p.add_argument("--nodes", "-n", type=i32, default=3, help="How many nodes. Default: 3.")
+    p.add_argument("--api", default="/ip4/127.0.0.1/tcp/5001", help="Node 0's RPC API multiaddr; node i listens on its port plus i (tcp/0: any free ports). Default: /ip4/127.0.0.1/tcp/5001.")
+    p.add_argument("--gateway", default="", help="Node 0's gateway multiaddr; node i's on its port plus i. Default: none.")
+    p.add_argument("--topology", choices=TOPOLOGIES, default="full", help="Which nodes connect at start (full: every pair; line: i dials i+1; ring: a closed line; star: node 0 dials every other). Default: full.")
+    p.add_argument("--seed", default="0", help="Seed of the node identities and of the network's fault decisions. Default: 0.")
+    _bool(p, "--allow-remote", help="Allow listening on non-loopback addresses.")
 
     p = _command(sub, "version", cmd_version, "Show IPFS version information (the emulated kubo's).")
     _bool(p, "--number", "-n", help="Only show the version number.")

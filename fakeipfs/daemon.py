@@ -39,15 +39,22 @@ from v0.14) header on RPC responses, and ``API.Authorizations`` from the repo co
 ``AllowedPaths``; others get 403 with kubo's text). fakeipfs additions: loopback-only listening
 unless ``allow_remote``, and an optional request body limit (``max_request_size``; over it: 413
 ``http: request body too large``, Go's ``MaxBytesReader`` text). Not emulated: CORS/``Origin``
-checks, the client version check (``CheckVersionOption``), the WebUI itself (``/webui`` is a
-short page saying so), swarm and ``PeerID`` lines (fakeipfs has no swarm: the CLI prints
+checks, the client version check (``CheckVersionOption``), the IPFS WebUI app (``/webui``
+serves fakeipfs's own dashboard instead, :mod:`fakeipfs.webui`), swarm and ``PeerID`` lines (fakeipfs has no swarm: the CLI prints
 ``Swarm not listening, running in offline mode.``).
 
 Test-harness control, on the API port (fakeipfs only, like moto's ``/moto-api/``; no kubo
 command has these paths): ``POST /fakeipfs/v0/reset`` (:meth:`~fakeipfs.Node.reset`, ``{}``),
 ``GET|POST /fakeipfs/v0/requests`` (the request log, :mod:`fakeipfs.inspection`, as a JSON list),
 ``POST /fakeipfs/v0/snapshot`` (``{"id": n}``; snapshots stay in the daemon) and
-``POST /fakeipfs/v0/restore?id=<n>`` (``{}``). Errors are JSON ``{"Message": ...}``: 400 for a
+``POST /fakeipfs/v0/restore?id=<n>`` (``{}``); ``GET /fakeipfs/v0/state`` (the dashboard's JSON),
+``GET /fakeipfs/v0/export`` and ``POST /fakeipfs/v0/import`` (the node's whole state as a CAR,
+:mod:`fakeipfs.state`); ``GET|POST|DELETE /fakeipfs/v0/faults`` (:mod:`fakeipfs.api_faults`:
+the node's per-endpoint API faults and, for a node of a network, the network's link faults and
+crashed nodes; POST ``{"api": [...], "network": {...}, "links": [...], "crash": [i], "restart":
+[i]}``; each answers the state after it). A faulted ``/api/v0/*`` call gets the fault's reply,
+no reply (until the client's timeout) or its connection closed, as does every call to a
+crashed node. Errors are JSON ``{"Message": ...}``: 400 for a
 refused reset/snapshot/restore or a bad id, 404 for an unknown id; other paths under
 ``/fakeipfs/`` are ``404 page not found``, a wrong method 405. ``API.Authorizations`` apply.
 
@@ -81,7 +88,7 @@ from urllib.parse import quote_plus, urlencode
 
 from multiformats import CID
 
-from . import inspection
+from . import api_faults, inspection
 from .errors import ERR_UNEXPECTED_EOF, IPFSError
 from .gateway import Gateway
 from .multiaddr import Multiaddr, MultiaddrError
@@ -97,6 +104,8 @@ DEFAULT_GATEWAY = "/ip4/127.0.0.1/tcp/8080"
 V0_20 = KuboVersion(0, 20, 0)
 #: The test-harness control endpoints (fakeipfs only).
 CONTROL_PREFIX = "/fakeipfs/v0/"
+#: The fault-injection control endpoint (:mod:`fakeipfs.api_faults`).
+FAULTS_CONTROL = CONTROL_PREFIX + "faults"
 
 #: kubo core/corehttp/commands.go ``withAuthSecrets``
 ERR_ACCESS_DENIED = ("Kubo RPC Access Denied: Please provide a valid authorization token as defined "
@@ -457,6 +466,8 @@ class Daemon:
         assert self.api_addr is not None
         self.say(f"{'RPC API' if rpc else 'API'} server listening on {self.api_addr}")
         self.say(f"WebUI: http://{self.api_addr.url_host()}:{self.api_addr.port}/webui")
+        from . import webui
+        webui.watch(self.node)  # the dashboard's recent pubsub messages
         if self.gateway_addr is not None:
             self.say(f"{'Gateway' if rpc else 'Gateway (readonly)'} server listening on {self.gateway_addr}")
         if self.api_file:
@@ -636,17 +647,28 @@ class Daemon:
         return request.path == "/api/v0/version" or any(request.path.startswith(p) for p in allowed)
 
     async def _handle_api(self, request: Any) -> Any:
-        from aiohttp import web
         path = request.path
-        if path in ("/webui", "/webui/"):
-            return web.Response(status=200, content_type="text/html", text=_webui_page(self))
+        if path == "/webui" or path.startswith("/webui/"):
+            return _webui_file(path)
         if not path.startswith(("/api/v0/", CONTROL_PREFIX)):
             return await self._send(request, text_response(404, "404 page not found"))
         if not self._authorized(request):
             return await self._send(request, text_response(403, ERR_ACCESS_DENIED))
+        if path == FAULTS_CONTROL:
+            return await self._faults_control(request)
+        if path in _STATE_CONTROL:
+            return await self._state_control(request, path[len(CONTROL_PREFIX):])
         if path.startswith(CONTROL_PREFIX):
             query = dict(request.rel_url.query.items())
             return await self._serve(request, lambda: self._control(request.method, path, query))
+        try:
+            faulted = api_faults.intercept(self.node, Request(request.method, path))
+        except api_faults.Refused:
+            return self._refuse(request)
+        except api_faults.Hang:
+            return await self._hang(request)
+        if faulted is not None:
+            return await self._send(request, faulted, {"Server": server_header(self.version)})
         length = request.content_length
         if self.max_request_size is not None and length is not None and length > self.max_request_size:
             return await self._send(request, text_response(413, ERR_BODY_TOO_LARGE),
@@ -666,6 +688,47 @@ class Daemon:
             return await self._serve(request, produce, {"Server": server_header(self.version)})
         finally:
             await body.stop()
+
+    @staticmethod
+    def _refuse(request: Any) -> Any:
+        """An API fault's ``"refuse"``, a crashed node: close the connection unanswered (the
+        client reports the connection aborted)."""
+        from aiohttp import web
+        request.transport.close()
+        return web.Response(status=500)  # never sent: the connection is gone
+
+    async def _hang(self, request: Any) -> Any:
+        """An API fault's ``"timeout"``: answer nothing until the client gives up (aiohttp
+        cancels this handler when it disconnects) or the daemon stops."""
+        assert self._stop is not None
+        await self._stop.wait()
+        return self._refuse(request)
+
+    async def _faults_control(self, request: Any) -> Any:
+        """``/fakeipfs/v0/faults`` (:mod:`fakeipfs.api_faults`): GET the node's API faults and
+        its network's faults, POST a JSON object setting some, DELETE clearing them; each
+        answers the state after it, or 400 with ``{"Message": ...}`` and nothing changed."""
+        method = request.method.upper()
+        if method not in ("GET", "POST", "DELETE"):
+            return await self._send(request, text_response(405, "405 - Method Not Allowed",
+                                                           {"Allow": "GET, POST, DELETE"}))
+        body = await request.read() if method == "POST" else b""
+
+        def produce() -> Response:
+            try:
+                if method == "POST":
+                    try:
+                        value = json.loads(body or b"null")
+                    except ValueError as exc:
+                        raise ValueError(f"faults: the body is not JSON: {exc}") from None
+                    api_faults.control_set(self.node, value)
+                elif method == "DELETE":
+                    api_faults.control_clear(self.node)
+            except ValueError as exc:
+                return _json(400, {"Message": str(exc)})
+            return _json(200, api_faults.control_state(self.node))
+
+        return await self._serve(request, produce)
 
     def _control(self, method: str, path: str, query: Mapping[str, str]) -> Response:
         """The ``/fakeipfs/v0/*`` test-harness endpoints (see the module docstring)."""
@@ -700,6 +763,32 @@ class Daemon:
         except ValueError as exc:  # a repo-backed node
             return _json(400, {"Message": str(exc)})
 
+    async def _state_control(self, request: Any, action: str) -> Any:
+        """``GET /fakeipfs/v0/state`` (the dashboard's JSON, :func:`fakeipfs.webui.state`),
+        ``GET /fakeipfs/v0/export`` (the node's state as a CAR, :func:`fakeipfs.state.export`)
+        and ``POST /fakeipfs/v0/import`` (body: such a CAR; ``{}``, or 400 with
+        ``{"Message": ...}`` and the node unchanged)."""
+        from . import state, webui
+        method = _STATE_CONTROL[CONTROL_PREFIX + action]
+        if request.method.upper() != method:
+            return await self._send(request, text_response(405, "405 - Method Not Allowed", {"Allow": method}))
+        body = await request.read() if action == "import" else b""
+
+        def produce() -> Response:
+            try:
+                if action == "state":
+                    value = webui.state(self.node, api=self.api_addr, gateway=self.gateway_addr)
+                    return Response(200, {"Content-Type": "application/json", "Cache-Control": "no-cache"},
+                                    [json.dumps(value, default=str).encode()])
+                if action == "export":
+                    return Response(200, {"Content-Type": "application/vnd.ipld.car"}, [state.export(self.node)])
+                state.import_into(self.node, body)
+                return _json(200, {})
+            except (state.StateError, ValueError) as exc:  # a bad archive, a repo-backed node
+                return _json(400, {"Message": exc.message if isinstance(exc, IPFSError) else str(exc)})
+
+        return await self._serve(request, produce)
+
     async def _handle_gateway(self, request: Any) -> Any:
         headers = dict(request.headers.items())
         return await self._serve(request, lambda: self.gateway.handle(request.method, request.raw_path, headers))
@@ -715,12 +804,24 @@ def _json(status: int, value: Any) -> Response:
     return Response(status, {"Content-Type": "application/json"}, [json.dumps(value).encode() + b"\n"])
 
 
-def _webui_page(daemon: Daemon) -> str:
-    gateway = daemon.gateway_addr.url("/ipfs/") if daemon.gateway_addr else "(no gateway)"
-    return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>fakeipfs</title></head><body>\n"
-            "<p>fakeipfs does not bundle the IPFS WebUI.</p>\n"
-            f"<p>RPC API: <code>{daemon.api_addr}</code> &middot; gateway: <code>{gateway}</code></p>\n"
-            "</body></html>\n")
+def _webui_file(path: str) -> Any:
+    """The dashboard (:mod:`fakeipfs.webui`): ``/webui`` and ``/webui/`` are its page,
+    ``/webui/<file>`` its script and style sheet; anything else under it is not found."""
+    from aiohttp import web
+
+    from . import webui
+    name = path[len("/webui/"):] if path.startswith("/webui/") else ""
+    name = name or "index.html"
+    if name not in webui.FILES:
+        return web.Response(status=404, text="404 page not found\n")
+    return web.Response(status=200, body=webui.asset(name), content_type=webui.FILES[name],
+                        charset="utf-8", headers={"Cache-Control": "no-cache"})
+
+
+#: The control endpoints that carry or return a node's whole state (:meth:`Daemon._state_control`):
+#: path -> allowed method.
+_STATE_CONTROL = {CONTROL_PREFIX + "state": "GET", CONTROL_PREFIX + "export": "GET",
+                  CONTROL_PREFIX + "import": "POST"}
 
 
 # --- the CLI's side: a Node whose methods are RPC calls ------------------------------------------

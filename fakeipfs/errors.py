@@ -73,9 +73,11 @@ def err_unknown_cid_version(version: int) -> str:
     return f"unknown CID version: {version}"
 
 
-def err_unrecognized_hash(name: str) -> str:
-    """core/commands/add.go: ``fmt.Errorf("unrecognized hash function: %q", ...)``."""
-    return f'unrecognized hash function: "{name}"'
+def err_unrecognized_hash(name: str, quoted: bool = False) -> str:
+    """A ``--hash`` name go-multihash's ``Names`` table lacks: ``unrecognized hash function: %s``
+    in files.go ``getPrefix`` and in add.go before 0.16; add.go quotes it (``%q``) from 0.16
+    (:func:`~fakeipfs.versions.add_hash_error_quoted`)."""
+    return f"unrecognized hash function: {_go_quote(name) if quoted else name}"
 
 
 def err_inline_limit(limit: int, maximum: int) -> str:
@@ -550,11 +552,6 @@ def err_mfs_offset_past_end(offset: int, size: int) -> str:
     return f"offset was past end of file ({offset} > {size})"
 
 
-def err_mfs_unrecognized_hash(name: str) -> str:
-    """files.go ``getPrefix``: ``unrecognized hash function: %s`` (unquoted, unlike add's %q)."""
-    return f"unrecognized hash function: {name}"
-
-
 def err_mfs_stat_type(type_name: str) -> str:
     """files.go ``statNode``: ``unrecognized node type: %s`` (the UnixFS type's enum name)."""
     return f"unrecognized node type: {type_name}"
@@ -730,3 +727,33 @@ def err_parse_peer_address(text: str, reason: str) -> str:
 def err_found_no_ipfs_peers(addr: str) -> str:
     """swarm.go ``resolveAddresses``: an address that names no peer."""
     return f"found no ipfs peers at {addr}"
+
+
+# Network: request contexts and pubsub over links (Go context package; go-libp2p-pubsub v0.9.3)
+ERR_CONTEXT_DEADLINE_EXCEEDED = "context deadline exceeded"  # context.DeadlineExceeded
+ERR_CONTEXT_CANCELED = "context canceled"  # context.Canceled
+
+
+class DeadlineExceeded(IPFSError, TimeoutError):
+    """A request's ``timeout`` passed while the node waited (for a block from its peers)."""
+
+
+class Canceled(IPFSError):
+    """The request was cancelled (its client went away) while the node waited."""
+
+
+def err_pubsub_message_too_large(size: int, limit: int) -> str:
+    """go-libp2p-pubsub gossipsub.go ``fragmentRPC``: why a message is not sent to a peer."""
+    return f"message with len={size} exceeds limit {limit}"
+
+
+# swarm connect on a network (fakeipfs/rpc/misc.py): go-libp2p v0.29 (kubo v0.22)
+ERR_ROUTING_NOT_FOUND = "routing: not found"  # go-libp2p core/routing ErrNotFound
+
+
+def err_peer_id_mismatch(expected: str, actual: str) -> str:
+    """A dial that reached another peer than the one asked for: the upgrader's security
+    handshake fails (go-libp2p p2p/net/upgrader ``setupSecurity``, core/sec
+    ``ErrPeerIDMismatch``)."""
+    return (f"failed to negotiate security protocol: peer id mismatch: expected {expected}, "
+            f"but remote key matches {actual}")

@@ -18,6 +18,18 @@ from .errors import InvalidArgument, err_unrecognized_hash
 
 ERR_INSECURE_HASH = "potentially insecure hash functions not allowed"
 
+
+class UnknownHashFunction(InvalidArgument):
+    """A hash name go-multihash's ``Names`` table lacks (``name``, lower-cased as the commands
+    look it up), worded ``unrecognized hash function: %s`` as files.go ``getPrefix`` and add.go
+    before 0.16 word it; add words it by version
+    (:meth:`fakeipfs.unixfs.options.AddOptions.resolve`)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(err_unrecognized_hash(name))
+        self.name = name
+
+
 SHA2_256 = 0x12
 IDENTITY = 0x00
 DAG_PB = 0x70
@@ -107,7 +119,8 @@ _cache: dict[str, Hasher] = {}
 
 
 def get_hasher(name: str) -> Hasher:
-    """The function kubo picks for ``--hash=name`` (lower-cased, as add.go does), or kubo's error."""
+    """The function kubo picks for ``--hash=name`` (lower-cased, as add.go does), or kubo's error
+    (:class:`UnknownHashFunction` for a name go-multihash does not know)."""
     name = name.lower()
     if name in _cache:
         return _cache[name]
@@ -116,7 +129,7 @@ def get_hasher(name: str) -> Hasher:
         if multicodec.get(name).tag != "multihash":
             raise KeyError(name)
     except (KeyError, Exception):
-        raise InvalidArgument(err_unrecognized_hash(name)) from None
+        raise UnknownHashFunction(name) from None
     if not _is_allowed(name, code):
         raise InvalidArgument(ERR_INSECURE_HASH)
     fast = _hashlib_digest(name)

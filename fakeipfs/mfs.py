@@ -26,10 +26,15 @@ which is not modelled. Writes longer than 2 MiB arrive in 4 KiB pieces (the size
 multipart read buffer) and are synced as soon as the buffer passes 2 MiB; kubo's real piece
 sizes depend on how the HTTP body is read, so DAGs of writes over 2 MiB may differ.
 
-``of(node)`` gives a node its MFS (one per node, thread-safe behind one lock);
-:meth:`MFS.root_cid` is the root ``repo gc`` must keep (kubo's best-effort GC root). A node
-with a repo keeps the root CID in ``<repo>/filesroot`` (kubo: datastore key
-``/local/filesroot``).
+``of(node)`` gives a node its MFS (one per node, thread-safe behind one lock). kubo builds the
+MFS root with the node (core/node/core.go ``Files``, alike from v0.4.23 to v0.43: the
+``FilesRoot`` of every ``IpfsNode``), so :class:`~fakeipfs.Node` calls :func:`of` when it is
+made or reset: a fresh node holds the empty directory block ``QmUNLLs…``, unpinned (``refs
+local``, ``repo stat``, ``block stat`` and ``object patch`` find it). :meth:`MFS.root_cid` is
+the root ``repo gc`` must keep (corerepo/gc.go ``BestEffortRoots``). A node with a repo keeps the root CID in
+``<repo>/filesroot`` (kubo: datastore key ``/local/filesroot``, written when MFS publishes a
+change); while there is none, opening the node stores the empty directory again, as ``Files``
+does at every start.
 """
 from __future__ import annotations
 
@@ -162,14 +167,8 @@ def cid_builder(cid_version: Optional[int], hash: Optional[str]) -> Optional[Cid
         raise InvalidArgument(errors.err_unknown_cid_version(version))
     if hash is None:
         return CidBuilder(version)
-    name = hash.lower()
-    try:
-        hasher = get_hasher(name)
-    except InvalidArgument as exc:
-        if exc.message == errors.err_unrecognized_hash(name):
-            raise InvalidArgument(errors.err_mfs_unrecognized_hash(name)) from None
-        raise
-    return CidBuilder(version, hasher)
+    # an unknown name: get_hasher's "unrecognized hash function: %s" is getPrefix's wording
+    return CidBuilder(version, get_hasher(hash))
 
 
 # --- nodes ------------------------------------------------------------------------------------
@@ -292,10 +291,8 @@ class MFS:
             with open(self._root_file) as handle:
                 root = CID.decode(handle.read().strip())
         if root is None:
-            # core/node/core.go Files: an empty directory (ft.EmptyDirNode), stored.
-            block = dagpb.encode(dagpb.PBNode((), FSData(DataType.Directory).encode()))
-            root = CidBuilder().cid(DAG_PB, block)
-            self.sink.put_parts(root, (block,))
+            # core/node/core.go Files: no /local/filesroot yet, so dag.Add(ft.EmptyDirNode())
+            root, _ = self._empty_dir(CidBuilder())
         self._root = root
 
     # --- the root -----------------------------------------------------------------------------
@@ -805,22 +802,14 @@ class MFS:
 
 
 def of(node: Any) -> MFS:
-    """The node's MFS, created on first use."""
+    """The node's MFS, created (its root loaded, or the empty root stored) on first use;
+    :class:`~fakeipfs.Node` uses it first when it is made, as kubo's ``Files`` runs when the
+    node is built."""
     mfs = node.__dict__.get("_mfs")
     if mfs is None:
         with _ATTACH_LOCK:
             mfs = node.__dict__.setdefault("_mfs", MFS(node))
     return mfs
-
-
-def root_if_used(node: Any) -> "CID | None":
-    """The MFS root if the node's MFS was ever used (this process, or a repo's ``filesroot``),
-    else None. kubo creates the MFS root at ``ipfs init``; fakeipfs nodes start empty and
-    create it on first use, so an unused MFS adds no block."""
-    repo = getattr(node, "repo", None)
-    if node.__dict__.get("_mfs") is None and not (repo and os.path.exists(os.path.join(repo, "filesroot"))):
-        return None
-    return of(node).root_cid()
 
 
 _ATTACH_LOCK = threading.Lock()

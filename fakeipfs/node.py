@@ -10,6 +10,7 @@ before the failing one did.
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import os
 import threading
@@ -102,6 +103,22 @@ class _Journals:
             self._live = [o for o in self._live if o.end is None or (running and o.end > min(running))]
 
 
+def _fetching(method):
+    """A method that may fetch missing blocks from peers takes kubo's request context:
+    ``timeout`` (seconds: go-ipfs-cmds' global ``--timeout``) and ``offline`` (kubo's global
+    ``--offline``: only the local blockstore); see :func:`fakeipfs.network.request`. A lazy
+    result (an iterator) keeps the context, deadline included, while it is read."""
+    @functools.wraps(method)
+    def with_context(self, *args, timeout: Optional[float] = None, offline: bool = False, **kwargs):
+        if timeout is None and not offline:
+            return method(self, *args, **kwargs)
+        from . import network
+        with network.request(timeout, offline=offline) as context:
+            result = method(self, *args, **kwargs)
+        return network.bind(result, context) if isinstance(result, Iterator) else result
+    return with_context
+
+
 @dataclass(frozen=True)
 class NodeSnapshot:
     """What :meth:`Node.snapshot` saved of an in-memory node (opaque to callers): its blocks,
@@ -152,6 +169,8 @@ class Node(DagCommands, ObjectCommands):
             self.pins = Pinner()
         self._journals = _Journals(self.blockstore)
         self._lock = threading.RLock()
+        from . import mfs
+        mfs.of(self)  # core/node/core.go Files: the MFS root is built (and stored) with the node
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -173,6 +192,7 @@ class Node(DagCommands, ObjectCommands):
             self._get(cid)
         return self.blockstore.get_parts(cid)
 
+    @_fetching
     def resolve(self, path: "str | CID | ContentPath") -> CID:
         """The CID a path names (``ipfs resolve``), following links through the DAG."""
         if isinstance(path, CID):
@@ -181,6 +201,16 @@ class Node(DagCommands, ObjectCommands):
         if rest:
             raise NotFound(f"path {path} continues inside {cid} at {'/'.join(rest)}")
         return cid
+
+    dag_get = _fetching(DagCommands.dag_get)
+    dag_export = _fetching(DagCommands.dag_export)
+
+    @property
+    def pubsub(self) -> Any:
+        """The node's :class:`~fakeipfs.pubsub.PubSub`: ``node.pubsub.publish(topic, data)``,
+        ``node.pubsub.subscribe(topic)``."""
+        from . import pubsub
+        return pubsub.of(self)
 
     # --- add ----------------------------------------------------------------------------------
 
@@ -245,6 +275,7 @@ class Node(DagCommands, ObjectCommands):
 
     # --- read ---------------------------------------------------------------------------------
 
+    @_fetching
     def cat_stream(self, path: "str | CID", offset: int = 0, length: Optional[int] = None) -> Iterator[bytes]:
         """``ipfs cat``: the file's bytes from ``offset``, at most ``length`` (kubo cat.go; a
         ``length`` of 0 returns nothing before any path is looked at: ``if max == 0``)."""
@@ -262,9 +293,11 @@ class Node(DagCommands, ObjectCommands):
                 for piece in exporter.cat(self._get, cid, offset, length,
                                            self.blockstore.get_parts if self.exchange is None else self._get_parts))
 
+    @_fetching
     def cat(self, path: "str | CID", offset: int = 0, length: Optional[int] = None) -> bytes:
         return b"".join(self.cat_stream(path, offset, length))
 
+    @_fetching
     def ls(self, path: "str | CID", resolve_type: bool = True) -> list[exporter.Entry]:
         """``ipfs ls``: a directory's entries, or a file's chunk links (name "")."""
         cid = self.resolve(path)
@@ -275,6 +308,7 @@ class Node(DagCommands, ObjectCommands):
         return [exporter.entry_for(self._get, name, link, resolve_type)
                 for name, link in exporter.links(self._get, node)]
 
+    @_fetching
     def get(self, path: str, *, archive: bool = False, compress: bool = False,
             compression_level: Optional[int] = None) -> Iterator[bytes]:
         """``ipfs get`` as the RPC API sends it: a tar stream named after the path's last part."""
@@ -302,6 +336,7 @@ class Node(DagCommands, ObjectCommands):
                 self.pins.pin_with_mode(cid, True)
         return cid
 
+    @_fetching
     def block_get(self, path: "str | CID") -> bytes:
         return self._get(self.resolve(path))
 
@@ -354,6 +389,7 @@ class Node(DagCommands, ObjectCommands):
                 out.setdefault(bytes(child), errors.err_pinned_via(str(root)))
         return out
 
+    @_fetching
     def pin_add(self, *paths: "str | CID", recursive: bool = True) -> list[CID]:
         """``ipfs pin add``: one path at a time (core/commands/pin/pin.go ``pinAddMany``), each
         resolved, fetched whole (offline: the whole DAG must be present) and pinned; a failing
@@ -448,10 +484,9 @@ class Node(DagCommands, ObjectCommands):
         with self._lock:
             recursive, direct = self.pins.snapshot()
             from . import mfs
-            files_root = mfs.root_if_used(self)
             store = self.blockstore
             keep = dagmod.colored_set(self._get, recursive.values(), direct.values(),
-                                      [files_root] if files_root is not None else [], key=store.key)
+                                      [mfs.of(self).root_cid()], key=store.key)
             removed: list[CID] = []
             for cid in list(store.keys()):
                 if store.key(cid) not in keep:
@@ -473,29 +508,29 @@ class Node(DagCommands, ObjectCommands):
                              f"its state in the repo {self.repo}); make a new Node on a fresh directory")
 
     def reset(self) -> None:
-        """Make this in-memory node a fresh one of the same kubo version: no blocks, pins, MFS,
-        keys, IPNS records or requests logged; a new identity (made again from its seed if it
-        had one) and default config. Pubsub subscriptions are closed (their readers end).
+        """Make this in-memory node a fresh one of the same kubo version: no pins, keys, IPNS
+        records or requests logged, no block but the empty MFS root (as a new node has); a new
+        identity (made again from its seed if it had one) and default config. Pubsub
+        subscriptions are closed (their readers end); the pubsub stays on its network
+        (:meth:`~fakeipfs.pubsub.PubSub.reset`).
         Objects holding the node (clients, daemon) keep working with it. Call it with no
         request in flight. A repo-backed node is refused (``ValueError``)."""
         self._require_memory("reset")
-        from . import identity
+        from . import identity, mfs
         old_pubsub = self.__dict__.get("_pubsub")
         seed = getattr(self.__dict__.get("_identity"), "seed", None)
         with self._lock:
             for name in list(self.__dict__):
-                if name not in ("kubo_version", "repo", "sharding_enabled", "_lock", "exchange"):
+                if name not in ("kubo_version", "repo", "sharding_enabled", "_lock", "exchange", "_pubsub"):
                     del self.__dict__[name]
             self.blockstore = MemoryBlockstore(cid_keys=not self.kubo_version.multihash_keyed_blockstore)
             self.pins = Pinner()
             self._journals = _Journals(self.blockstore)
+            mfs.of(self)  # a fresh node's MFS root, as __init__ stores it
             if seed is not None:
                 identity.of(self, seed)
         if old_pubsub is not None:
-            with old_pubsub._lock:
-                live = [sub for subs in old_pubsub._subscriptions.values() for sub in subs]
-            for sub in live:
-                sub.close()
+            old_pubsub.reset()
 
     def snapshot(self) -> NodeSnapshot:
         """The in-memory node's state, for :meth:`restore` (live pubsub subscriptions and the
@@ -510,7 +545,7 @@ class Node(DagCommands, ObjectCommands):
             names = state.get("_ipns")
             return NodeSnapshot(
                 self.kubo_version, dict(self.blockstore._blocks), recursive, direct,  # type: ignore[attr-defined]
-                mfs.root_if_used(self), state.get("_identity"),
+                mfs.of(self).root_cid(), state.get("_identity"),
                 config.data if config is not None else None,
                 (dict(keys._keys), keys._generated) if keys is not None else None,
                 dict(names._records) if names is not None else None)

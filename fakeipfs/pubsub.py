@@ -21,24 +21,36 @@ a message); ``buffer_size=32`` restores kubo's bound and drop policy, counting d
 
 Go-libp2p-pubsub checks neither the topic name nor the message size when publishing: an empty
 topic is a topic like any other, and a message over ``DefaultMaxMessageSize`` (1 MiB) still
-reaches local subscribers (only the wire to other peers enforces the limit).
+reaches local subscribers; only the wire to other peers enforces the limit (:func:`rpc_size`),
+and kubo's ``pubsub pub`` (core/commands/pubsub.go at v0.22.0) reads the whole body and
+publishes it without a check of its own.
+
+Subscriptions are iterators for threads and async iterators for asyncio (``async for message
+in subscription`` / ``await subscription.next_async(timeout)``); a router learns which topics
+the node has joined (:meth:`Router.join` / :meth:`Router.leave`), as go-libp2p-pubsub announces
+subscriptions to its peers.
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 import threading
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Optional, Protocol
 
 from multiformats import multibase
 
 from .errors import ERR_PUBSUB_NOT_ENABLED, ERR_PUBSUB_NOT_ENABLED_V0_17, IPFSError
+from .faults import NodeCrashed
 from .versions import KuboVersion
 
 #: go-libp2p-pubsub pubsub.go ``TimeCacheDuration``: how long a message ID counts as seen.
 TIME_CACHE_DURATION = 120.0
+#: go-libp2p-pubsub pubsub.go ``DefaultMaxMessageSize``: the largest RPC a peer reads
+#: (comm.go ``handleNewStream``: ``msgio.NewVarintReaderSize(s, p.maxMessageSize)``).
+DEFAULT_MAX_MESSAGE_SIZE = 1 << 20
 
 
 class PubSubNotEnabled(IPFSError):
@@ -70,6 +82,25 @@ def peer_id_bytes(peer_id: str) -> bytes:
     return multibase.decode("z" + peer_id)
 
 
+def _field(size: int) -> int:
+    """A length-delimited protobuf field of ``size`` bytes with a one-byte tag."""
+    return 1 + (size.bit_length() + 6) // 7 + size if size else 2
+
+
+def rpc_size(message: Message, signature_size: int = 64, key_size: int = 0) -> int:
+    """The size of the go-libp2p-pubsub ``pb.RPC`` carrying ``message`` alone (``publish``, field
+    2, of one ``pb.Message``: ``from`` 1, ``data`` 2, ``seqno`` 3, ``topic`` 4, ``signature`` 5,
+    ``key`` 6, pb/rpc.proto). kubo signs every message (``Pubsub.DisableSigning`` false): an
+    Ed25519 signature is 64 bytes, and ``key`` is sent only when the peer ID does not inline the
+    public key (sign.go ``signMessage``). A peer gets the message only if this is at most
+    :data:`DEFAULT_MAX_MESSAGE_SIZE` (gossipsub.go ``sendRPC``/``fragmentRPC``)."""
+    inner = (_field(len(peer_id_bytes(message.from_peer))) + _field(len(message.data))
+             + _field(len(message.seqno)) + sum(_field(len(t.encode("utf-8", "surrogateescape")))
+                                               for t in message.topics)
+             + _field(signature_size) + (_field(key_size) if key_size else 0))
+    return _field(inner)
+
+
 class Router(Protocol):
     """How a node's pubsub reaches other peers."""
 
@@ -78,6 +109,12 @@ class Router(Protocol):
 
     def peers(self, topic: Optional[str]) -> list[str]:
         """Peer IDs of the remote peers subscribed to ``topic`` (to any topic if None)."""
+
+    def join(self, topic: str) -> None:
+        """The node's first subscription to ``topic`` started (may refuse by raising)."""
+
+    def leave(self, topic: str) -> None:
+        """The node's last subscription to ``topic`` ended."""
 
 
 class LoneRouter:
@@ -89,13 +126,20 @@ class LoneRouter:
     def peers(self, topic: Optional[str]) -> list[str]:
         return []
 
+    def join(self, topic: str) -> None:
+        pass
+
+    def leave(self, topic: str) -> None:
+        pass
+
 
 class Subscription:
     """go-libp2p-pubsub ``Subscription``: the messages of one topic, in arrival order.
 
-    Iterate it, or call :meth:`next` with a timeout; :meth:`close` (or leaving a ``with``
-    block) unsubscribes. As with go-libp2p-pubsub's ``Cancel``, messages already queued can
-    still be read after closing; then iteration ends.
+    Iterate it, or call :meth:`next` with a timeout; in asyncio, ``async for`` or
+    :meth:`next_async` (a reader waits on a future the delivering thread resolves, never on a
+    thread). :meth:`close` (or leaving a ``with`` block) unsubscribes. As with go-libp2p-pubsub's
+    ``Cancel``, messages already queued can still be read after closing; then iteration ends.
     """
 
     def __init__(self, pubsub: "PubSub", topic: str, buffer_size: Optional[int]) -> None:
@@ -105,30 +149,52 @@ class Subscription:
         self.dropped = 0
         self._pubsub = pubsub
         self._queue: deque[Message] = deque()
-        self._ready = threading.Condition()
+        self._lock = threading.Lock()
+        self._ready = threading.Condition(self._lock)
+        self._sleepers = 0  # threads waiting in next()
         self._closed = False
+        self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = []
 
     @property
     def closed(self) -> bool:
         return self._closed
 
     def _offer(self, message: Message) -> None:
-        with self._ready:
+        with self._lock:
             if self._closed:
                 return
             if self.buffer_size is not None and len(self._queue) >= self.buffer_size:
                 self.dropped += 1
                 return
             self._queue.append(message)
-            self._ready.notify()
+            if self._sleepers:
+                self._ready.notify()
+            if self._waiters:
+                self._wake_async()
+
+    def _wake_async(self) -> None:
+        """Resolve the asyncio readers' futures, each on its own loop (lock held)."""
+        for loop, future in self._waiters:
+            try:
+                loop.call_soon_threadsafe(_resolve, future)
+            except RuntimeError:  # that loop is closed: its reader is gone
+                pass
+        self._waiters.clear()
 
     def next(self, timeout: Optional[float] = None) -> Message:
         """The next message, waiting up to ``timeout`` seconds (forever if None).
 
         Raises ``TimeoutError`` when none arrives in time and ``StopIteration`` once the
         subscription is closed and drained."""
-        with self._ready:
-            if not self._ready.wait_for(lambda: self._queue or self._closed, timeout):
+        with self._lock:
+            if self._queue:
+                return self._queue.popleft()
+            self._sleepers += 1
+            try:
+                arrived = self._ready.wait_for(lambda: self._queue or self._closed, timeout)
+            finally:
+                self._sleepers -= 1
+            if not arrived:
                 raise TimeoutError(f"no pubsub message on {self.topic!r} within {timeout} s")
             if self._queue:
                 return self._queue.popleft()
@@ -140,13 +206,47 @@ class Subscription:
     def __next__(self) -> Message:
         return self.next()
 
+    async def next_async(self, timeout: Optional[float] = None) -> Message:
+        """:meth:`next` for asyncio: the next message, waiting up to ``timeout`` seconds without
+        blocking the event loop. Raises ``TimeoutError``, or ``StopAsyncIteration`` once the
+        subscription is closed and drained."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while True:
+            with self._lock:
+                if self._queue:
+                    return self._queue.popleft()
+                if self._closed:
+                    raise StopAsyncIteration
+                future = loop.create_future()
+                self._waiters.append((loop, future))
+            remaining = None if deadline is None else deadline - loop.time()
+            try:
+                if remaining is not None and remaining <= 0:
+                    raise asyncio.TimeoutError
+                await asyncio.wait_for(future, remaining)
+            except asyncio.TimeoutError:
+                with self._lock:
+                    if (loop, future) in self._waiters:
+                        self._waiters.remove((loop, future))
+                    if self._queue:
+                        return self._queue.popleft()
+                raise TimeoutError(f"no pubsub message on {self.topic!r} within {timeout} s") from None
+
+    def __aiter__(self) -> "Subscription":
+        return self
+
+    async def __anext__(self) -> Message:
+        return await self.next_async()
+
     def close(self) -> None:
         """Unsubscribe (go-libp2p-pubsub ``Subscription.Cancel``); wakes any waiting reader."""
-        with self._ready:
+        with self._lock:
             if self._closed:
                 return
             self._closed = True
             self._ready.notify_all()
+            self._wake_async()
         self._pubsub._unsubscribe(self)
 
     def __enter__(self) -> "Subscription":
@@ -154,6 +254,17 @@ class Subscription:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+    async def __aenter__(self) -> "Subscription":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _resolve(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class PubSub:
@@ -171,12 +282,15 @@ class PubSub:
         self.enabled = enabled
         self.buffer_size = buffer_size
         self.router: Router = router if router is not None else LoneRouter()
+        #: why the node refuses every operation while it is crashed (``Network.crash``), or None
+        self.down: Optional[str] = None
         self.seen_ttl = seen_ttl
         self._clock = clock
         self._lock = threading.Lock()  # subscriptions, seen messages
         self._publishing = threading.Lock()  # one publication at a time: seqno order is send order
         self._subscriptions: dict[str, list[Subscription]] = {}
-        self._seen: OrderedDict[tuple[str, bytes], float] = OrderedDict()
+        self._seen: dict[tuple[str, bytes], float] = {}  # message ID -> when it is forgotten
+        self._expiry: deque[tuple[float, tuple[str, bytes]]] = deque()  # in time order
         self._counter = time.time_ns()
         self._peer_id: Optional[str] = None
 
@@ -187,7 +301,10 @@ class PubSub:
         return self._peer_id
 
     def check(self, version: Optional[KuboVersion] = None) -> None:
-        """kubo ``checkNode``: raise kubo's error (worded as ``version`` words it) when disabled."""
+        """kubo ``checkNode``: raise kubo's error (worded as ``version`` words it) when disabled;
+        a crashed node refuses (:class:`~fakeipfs.faults.NodeCrashed`)."""
+        if self.down is not None:
+            raise NodeCrashed(self.down)
         if not self.enabled:
             raise PubSubNotEnabled(not_enabled_message(version or self.node.kubo_version))
 
@@ -210,6 +327,8 @@ class PubSub:
         self.check()
         subscription = Subscription(self, topic, buffer_size if buffer_size is not None else self.buffer_size)
         with self._lock:
+            if topic not in self._subscriptions:
+                self.router.join(topic)
             self._subscriptions.setdefault(topic, []).append(subscription)
         return subscription
 
@@ -232,13 +351,16 @@ class PubSub:
         ``(from, seqno)`` was seen in the last ``seen_ttl`` seconds; returns whether it was new."""
         if message.from_peer == self.peer_id:
             return False
+        key = (message.from_peer, message.seqno)
         with self._lock:
             now = self._clock()
-            while self._seen and next(iter(self._seen.values())) <= now:
-                self._seen.popitem(last=False)
-            if message.id in self._seen:
+            expiry, seen = self._expiry, self._seen
+            while expiry and expiry[0][0] <= now:
+                seen.pop(expiry.popleft()[1], None)
+            if key in seen:
                 return False
-            self._seen[message.id] = now + self.seen_ttl
+            seen[key] = until = now + self.seen_ttl
+            expiry.append((until, key))
             self._deliver(message)
         return True
 
@@ -250,10 +372,30 @@ class PubSub:
     def _unsubscribe(self, subscription: Subscription) -> None:
         with self._lock:
             subscriptions = self._subscriptions.get(subscription.topic, [])
-            if subscription in subscriptions:
-                subscriptions.remove(subscription)
+            if subscription not in subscriptions:
+                return
+            subscriptions.remove(subscription)
             if not subscriptions:
-                self._subscriptions.pop(subscription.topic, None)
+                del self._subscriptions[subscription.topic]
+                self.router.leave(subscription.topic)
+
+    def close_all(self) -> None:
+        """End every subscription (their readers stop once they drained their queues)."""
+        with self._lock:
+            live = [sub for subs in self._subscriptions.values() for sub in subs]
+        for sub in live:
+            sub.close()
+
+    def reset(self) -> None:
+        """A fresh pubsub for a node that was reset or restarted, on the same router: every
+        subscription ends, seen messages are forgotten, the sequence counter starts again from
+        the clock (pubsub.go ``NewPubSub``: ``counter: uint64(time.Now().UnixNano())``)."""
+        self.close_all()
+        with self._publishing, self._lock:
+            self._seen.clear()
+            self._expiry.clear()
+            self._counter = time.time_ns()
+            self._peer_id = None
 
 
 def of(node: Any) -> PubSub:

@@ -16,9 +16,19 @@ Registered through the ``pytest11`` entry point, so installing fakeipfs is enoug
   closed after the test. A plain fixture (no pytest-asyncio needed): use it from
   ``asyncio.run(...)`` or from any async test runner.
 
+- ``ipfs_network``: a fresh :class:`fakeipfs.Network` per test, three fully connected nodes
+  made from seed 0; ``@pytest.mark.ipfs_network(nodes=, seed=, connect=, kubo_version=)``
+  changes that (``connect`` is a topology :class:`~fakeipfs.Network` knows, such as ``"full"``
+  or ``"none"``, or a list of ``(dialer, dialled)`` index pairs). Under the ``live`` target it
+  is skipped: one running kubo is no network. For a wider scope, override the fixture (``@pytest.fixture(scope="module") def ipfs_network(): return
+  fakeipfs.Network(...)`` in a conftest.py); the marker then does not apply.
+
 Like :func:`fakeipfs.transport.client`, ``ipfs_client`` does not run ipfshttpclient's version
 check (which refuses kubo 0.8 and later), so one test file behaves the same under every target.
 Markers: ``fake_only`` tests are skipped under ``live``; ``live_only`` tests run only there.
+Markers that contradict one another on one test (``fake_only`` with ``live_only``, two
+``kubo_version`` values, an ``ipfs_network`` version other than the ``kubo_version`` one, an
+unknown ``ipfs_network`` argument) stop the run with a usage error naming the test.
 """
 from __future__ import annotations
 
@@ -72,6 +82,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "kubo_version(version): the kubo version ipfs_node emulates")
     config.addinivalue_line("markers", "fake_only: skipped when ipfs_client targets a live kubo")
     config.addinivalue_line("markers", "live_only: runs only when ipfs_client targets a live kubo")
+    config.addinivalue_line("markers", "ipfs_network(nodes=3, seed=0, connect='full', kubo_version=None): "
+                                       "the network the ipfs_network fixture builds")
     option = config.getoption("ipfs_target")
     text, source = (option, "--ipfs-target") if option is not None else (os.environ.get(ENV_TARGET), ENV_TARGET)
     try:
@@ -88,18 +100,90 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Skip ``fake_only`` tests under the live target and ``live_only`` tests under the others."""
     live = _target(config).kind == "live"
     for item in items:
+        _check_markers(item)
         if live and item.get_closest_marker("fake_only"):
             item.add_marker(pytest.mark.skip(reason="fake_only: not run against a live kubo"))
         if not live and item.get_closest_marker("live_only"):
             item.add_marker(pytest.mark.skip(reason="live_only: needs --ipfs-target=live=<multiaddr>"))
 
 
+#: The ``ipfs_network`` marker's arguments and their defaults.
+NETWORK_DEFAULTS: dict[str, Any] = {"nodes": 3, "seed": 0, "connect": "full", "kubo_version": None}
+
+
+def _marker_version(marker: pytest.Mark) -> Optional[str]:
+    """The version a ``kubo_version`` marker names (positional or ``version=``)."""
+    return marker.args[0] if marker.args else marker.kwargs.get("version")
+
+
+def _check_markers(item: pytest.Item) -> None:
+    """Refuse, as a usage error naming the test, markers that contradict one another."""
+    problem = None
+    versions = {_marker_version(m) for m in item.iter_markers("kubo_version")}
+    network = _network_options(item)
+    if item.get_closest_marker("fake_only") and item.get_closest_marker("live_only"):
+        problem = "fake_only and live_only markers together: the test could never run"
+    elif len(versions) > 1:
+        problem = f"conflicting kubo_version markers: {', '.join(sorted(map(str, versions)))}"
+    elif isinstance(network, str):
+        problem = network
+    elif network["kubo_version"] is not None and versions and network["kubo_version"] not in versions:
+        problem = (f"ipfs_network(kubo_version={network['kubo_version']!r}) conflicts with "
+                   f"kubo_version({next(iter(versions))!r})")
+    if problem is not None:
+        raise pytest.UsageError(f"{item.nodeid}: {problem}")
+
+
+def _network_options(item: pytest.Item) -> "dict[str, Any] | str":
+    """The ``ipfs_network`` marker's arguments over :data:`NETWORK_DEFAULTS`, or what is wrong
+    with them (two markers giving one argument different values, an unknown argument)."""
+    given: dict[str, Any] = {}
+    for marker in item.iter_markers("ipfs_network"):
+        if marker.args:
+            return "ipfs_network takes keyword arguments only (nodes=, seed=, connect=, kubo_version=)"
+        for key, value in marker.kwargs.items():
+            if key not in NETWORK_DEFAULTS:
+                return f"ipfs_network: unknown argument {key!r} (valid: {', '.join(NETWORK_DEFAULTS)})"
+            if key in given and given[key] != value:
+                return f"conflicting ipfs_network markers: {key}={given[key]!r} and {key}={value!r}"
+            given[key] = value
+    return {**NETWORK_DEFAULTS, **given}
+
+
+def _node_version(item: pytest.Item) -> Optional[str]:
+    marker = item.get_closest_marker("kubo_version")
+    return _marker_version(marker) if marker else None
+
+
 @pytest.fixture
 def ipfs_node(request: pytest.FixtureRequest):
     """A fresh in-memory :class:`fakeipfs.Node`, emulating the ``kubo_version`` marker's version."""
     from .node import Node
-    marker = request.node.get_closest_marker("kubo_version")
-    return Node(kubo_version=marker.args[0]) if marker else Node()
+    version = _node_version(request.node)
+    return Node(kubo_version=version) if version else Node()
+
+
+@pytest.fixture
+def ipfs_network(request: pytest.FixtureRequest):
+    """A fresh :class:`fakeipfs.Network` as the ``ipfs_network`` marker asks (see the module doc);
+    its version is the marker's ``kubo_version``, else the ``kubo_version`` marker's."""
+    from .network import Network
+    if _target(request.config).kind == "live":
+        pytest.skip("ipfs_network: a network of in-memory nodes has no live counterpart "
+                    "(--ipfs-target=live=...)")
+    options = _network_options(request.node)
+    assert isinstance(options, dict)  # checked at collection
+    kwargs: dict[str, Any] = {"seed": options["seed"]}
+    version = options["kubo_version"] or _node_version(request.node)
+    if version:
+        kwargs["kubo_version"] = version
+    connect = options["connect"]
+    if isinstance(connect, str):
+        return Network(options["nodes"], connect=connect, **kwargs)
+    network = Network(options["nodes"], connect="none", **kwargs)
+    for dialer, dialled in connect:
+        network.connect(dialer, dialled)
+    return network
 
 
 @pytest.fixture

@@ -4,19 +4,28 @@
 ``fakeipfs.client(node)`` returns a genuine ``ipfshttpclient.Client`` whose ``requests``
 session has a transport adapter mounted; ``fakeipfs.mock()`` patches
 ``ipfshttpclient.connect`` so unmodified application code gets such a client.
+
+API faults (:mod:`fakeipfs.api_faults`) and crashed nodes answer here as over HTTP: a fault's
+reply, or the exception the client library raises when the daemon closes the connection
+unanswered or does not answer before the client's read timeout (raised at once).
 """
 from __future__ import annotations
 
 import contextlib
 import functools
+import http.client
 import io
 from collections import OrderedDict
+from http import HTTPStatus
 from typing import Any, Iterator, Optional
+from urllib.parse import urlsplit
 
 import requests
+import urllib3.exceptions
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
+from . import api_faults
 from .rpc.dispatcher import Dispatcher
 from .rpc.wire import Request, Response
 
@@ -118,6 +127,32 @@ class _RawResponse(io.RawIOBase):
         yield from self._chunks
 
 
+#: HTTP reason phrases, as a server sends them.
+_REASONS = {status.value: status.phrase for status in HTTPStatus}
+
+
+def _answer(dispatcher: Dispatcher, rpc_request: Request) -> Response:
+    """The dispatcher's answer, unless an API fault answers instead or raises
+    :class:`~fakeipfs.api_faults.Refused` / :class:`~fakeipfs.api_faults.Hang`, which each
+    transport turns into what its library raises for a connection closed without an answer and
+    for a read timeout (:mod:`fakeipfs.api_faults`)."""
+    return api_faults.intercept(dispatcher.node, rpc_request) or dispatcher.handle(rpc_request)
+
+
+def _requests_failure(exc: Exception, request: requests.PreparedRequest, timeout: Any) -> requests.RequestException:
+    """What ``requests`` raises over HTTP when the daemon closes the connection unanswered
+    (``ConnectionError`` around urllib3's ``ProtocolError``) or does not answer in time
+    (``ReadTimeout``; at once here, as if the client's read timeout had passed)."""
+    if isinstance(exc, api_faults.Refused):
+        return requests.ConnectionError(urllib3.exceptions.ProtocolError(
+            api_faults.ABORTED, http.client.RemoteDisconnected(api_faults.REMOTE_DISCONNECTED)), request=request)
+    parts = urlsplit(request.url or "")
+    read = timeout[1] if isinstance(timeout, tuple) else timeout
+    pool = f"HTTPConnectionPool(host={parts.hostname!r}, port={parts.port or 80})"
+    return requests.ReadTimeout(urllib3.exceptions.ReadTimeoutError(
+        pool, request.url, f"Read timed out. (read timeout={read})"), request=request)  # type: ignore[arg-type]
+
+
 class DispatcherAdapter(BaseAdapter):
     """A ``requests`` transport adapter that answers from a dispatcher."""
 
@@ -130,16 +165,17 @@ class DispatcherAdapter(BaseAdapter):
         rpc_request = Request.from_url(request.method or "GET", request.url or "/",
                                        dict(request.headers), None)
         rpc_request.body = _BodyStream(request.body)
-        answer = self.dispatcher.handle(rpc_request)
+        try:
+            answer = _answer(self.dispatcher, rpc_request)
+        except (api_faults.Refused, api_faults.Hang) as exc:
+            raise _requests_failure(exc, request, timeout) from None
         response = requests.Response()
         response.status_code = answer.status
         response.headers = CaseInsensitiveDict(answer.headers)
         response.raw = _RawResponse(answer)
         response.url = request.url or ""
         response.request = request
-        response.reason = {200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden",
-                           404: "Not Found", 405: "Method Not Allowed",
-                           500: "Internal Server Error"}.get(answer.status, "")
+        response.reason = _REASONS.get(answer.status, "")  # any status an API fault may give
         response.encoding = None
         response.connection = self
         if not stream:
@@ -190,6 +226,16 @@ def connect(node: Any = None, **kwargs: Any):
     return ipfs
 
 
+#: The nodes of the active ``mock()`` blocks, innermost last.
+_MOCKED: list = []
+
+
+def mocked_node() -> Any:
+    """The node of the innermost active :class:`mock` (None outside one): other front doors
+    (``grid_shim.ipfsapi``) consult it when they connect, as ``ipfshttpclient.connect`` is patched."""
+    return _MOCKED[-1] if _MOCKED else None
+
+
 @contextlib.contextmanager
 def _patched(node: Any):
     import ipfshttpclient
@@ -205,9 +251,11 @@ def _patched(node: Any):
 
     ipfshttpclient.connect = fake_connect
     client_module.connect = fake_connect
+    _MOCKED.append(shared)
     try:
         yield shared
     finally:
+        _MOCKED.remove(shared)
         ipfshttpclient.connect = original
         client_module.connect = original
 
@@ -244,6 +292,14 @@ def _httpx_request(request: Any, body: Any) -> Request:
     return rpc_request
 
 
+def _httpx_failure(exc: Exception, request: Any) -> Exception:
+    """What httpx raises over HTTP for a connection closed unanswered or a read timeout."""
+    import httpx
+    if isinstance(exc, api_faults.Refused):
+        return httpx.RemoteProtocolError(api_faults.HTTPX_DISCONNECTED, request=request)
+    return httpx.ReadTimeout("timed out", request=request)
+
+
 class HTTPXTransport:
     """An ``httpx.BaseTransport`` answering from a dispatcher (sync ``httpx.Client``)."""
 
@@ -262,7 +318,10 @@ class HTTPXTransport:
 
         class _Transport(httpx.BaseTransport):
             def handle_request(self, request: httpx.Request) -> httpx.Response:
-                answer = dispatcher.handle(_httpx_request(request, _BodyStream(request.stream)))
+                try:
+                    answer = _answer(dispatcher, _httpx_request(request, _BodyStream(request.stream)))
+                except (api_faults.Refused, api_faults.Hang) as exc:
+                    raise _httpx_failure(exc, request) from None
                 return httpx.Response(answer.status, headers=answer.headers,
                                       stream=_SyncStream(_RawResponse(answer)))
 
@@ -297,8 +356,11 @@ class AsyncHTTPXTransport:
         class _Transport(httpx.AsyncBaseTransport):
             async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
                 body = b"".join([part async for part in request.stream])
-                answer = await asyncio.to_thread(
-                    dispatcher.handle, _httpx_request(request, io.BytesIO(body)))
+                try:
+                    answer = await asyncio.to_thread(
+                        _answer, dispatcher, _httpx_request(request, io.BytesIO(body)))
+                except (api_faults.Refused, api_faults.Hang) as exc:
+                    raise _httpx_failure(exc, request) from None
                 return httpx.Response(answer.status, headers=answer.headers,
                                       stream=_AsyncStream(_RawResponse(answer)))
 

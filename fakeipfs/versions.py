@@ -447,3 +447,12 @@ def go_version(version: KuboVersion) -> str:
             break
         found = go
     return found
+
+
+# --- conformance suite (conformance/) ---------------------------------------------------------
+
+def add_hash_error_quoted(version: KuboVersion) -> bool:
+    """``add --hash=<unknown>`` says ``unrecognized hash function: "x"`` (``%q``) from 0.16;
+    before, ``unrecognized hash function: x`` (``%s``): core/commands/add.go, changed by
+    kubo 9e5d0aaae "feat(cmds/add): --to-files option" (#8927, first in v0.16.0)."""
+    return version >= KuboVersion(0, 16, 0)

@@ -219,8 +219,8 @@ def test_add_dirs_match_kubo_published_cids(work: Path, run, case: dict) -> None
 @pytest.mark.parametrize("flags, message", [
     (["--chunker=size-0"], "chunker size must be greater than 0"),
     (["-s", "size-0"], "chunker size must be greater than 0"),
-    (["--hash=nope"], 'unrecognized hash function: "nope"'),
-    (["--hash=NOPE"], 'unrecognized hash function: "nope"'),
+    (["--hash=nope"], "unrecognized hash function: nope"),  # add.go %s until 0.16
+    (["--hash=NOPE"], "unrecognized hash function: nope"),
     (["--cid-version=0", "--hash=sha2-512"], "CIDv0 only supports sha2-256"),
     (["--cid-version=x"], 'strconv.ParseInt: parsing "x": invalid syntax'),
     (["--nope"], 'unknown option "nope"'),
@@ -232,6 +232,15 @@ def test_add_errors_leave_repo_unchanged(work: Path, run, flags: list[str], mess
     assert (code, out) == (1, "")
     assert err.splitlines()[0] == f"Error: {message}"
     assert repo_state(work / "repo") == before
+
+
+@pytest.mark.parametrize("version, name", [("0.7.0", "nope"), ("0.15.0", "nope"), ("0.16.0", '"nope"'),
+                                           ("0.22.0", '"nope"')])
+def test_add_unknown_hash_is_worded_by_version(work: Path, run, version: str, name: str) -> None:
+    """core/commands/add.go: ``unrecognized hash function: %s``, ``%q`` from 0.16 (kubo
+    9e5d0aaae, #8927), the lower-cased name either way."""
+    assert run(f"--kubo-version={version}", "add", "-n", "--hash=NoPe", "hw.txt") == (
+        1, "", f"Error: unrecognized hash function: {name}\n")
 
 
 def test_add_usage_error_prints_usage(work: Path, run) -> None:
@@ -486,6 +495,17 @@ def test_repo_gc(work: Path, run) -> None:
     assert removed == sorted(CID.decode(c).set(version=1, codec="raw").encode("base32")
                              for c in (MARS, VENUS, PLANETS))
     assert run("cat", MARS)[0] == 1
+
+
+def test_a_fresh_repo_holds_its_mfs_root(work: Path, run) -> None:
+    """kubo core/node/core.go ``Files`` stores the empty directory whenever it builds a node
+    whose repo has no MFS root yet (``ipfs init``, then every command); gc keeps it
+    (core/corerepo/gc.go ``BestEffortRoots``)."""
+    empty_dir = "QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn"
+    assert run("block", "stat", empty_dir) == (0, f"Key: {empty_dir}\nSize: 4\n", "")
+    assert run("repo", "gc") == (0, "", "")
+    assert run("repo", "stat", "-s") == (0, "RepoSize:   4\nStorageMax: 10000000000\n", "")
+    assert run("cat", empty_dir) == (1, "", "Error: this dag node is a directory\n")
 
 
 def test_repo_stat(work: Path, run) -> None:

@@ -19,6 +19,7 @@ from fakeipfs.hashing import DAG_PB, CidBuilder
 from fakeipfs.unixfs.files import Directory, File
 
 EMPTY_DIR = "QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn"
+EMPTY_DIR_RAW = "bafkreiczsscdsbs7ffqz55asqdf3smv6klcw3gofszvwlyarci47bgf354"  # its store key from 0.12
 PLANETS = "QmWSgS32xQEcXMeqd3YPJLrNBLSdsfYCep2U7CFkyrjXwY"  # t0040-add-and-cat.sh
 
 
@@ -482,6 +483,28 @@ def test_flush_and_chcid():
     assert _error(m.chcid, "/nope") == "file does not exist"
 
 
+def test_a_node_is_built_with_the_empty_root_stored():
+    """core/node/core.go ``Files``: ``dag.Add(ft.EmptyDirNode())`` when the node is built,
+    before any ``files`` command; not pinned."""
+    for version, key in (("0.7.0", EMPTY_DIR), ("0.22.0", EMPTY_DIR_RAW)):
+        node = Node(kubo_version=version)
+        assert [str(c) for c in node.blockstore.keys()] == [key] and node.pin_ls() == {}
+        assert node.block_get(EMPTY_DIR) == b"\x0a\x02\x08\x01"
+
+
+def test_a_repo_stores_the_empty_root_until_mfs_has_published_another(tmp_path):
+    """``Files`` stores the empty directory while the datastore has no ``/local/filesroot`` (at
+    every start); once MFS has published a root, a start loads that one and stores nothing."""
+    node = Node(repo=tmp_path)
+    assert [str(c) for c in node.blockstore.keys()] == [EMPTY_DIR]
+    assert [str(c) for c in Node(repo=tmp_path).blockstore.keys()] == [EMPTY_DIR]
+    mfs.of(node).write("/f", b"x", create=True)
+    assert EMPTY_DIR in {str(c) for c in node.repo_gc()}  # no longer the root
+    again = Node(repo=tmp_path)
+    assert EMPTY_DIR not in {str(c) for c in again.blockstore.keys()}
+    assert _read(mfs.of(again), "/f") == b"x"
+
+
 def test_root_survives_a_restart(tmp_path):
     m = mfs.of(Node(repo=tmp_path))
     m.write("/a/b", b"persist", create=True, parents=True)
@@ -555,8 +578,8 @@ def test_repo_gc_keeps_the_mfs_root_dag() -> None:
     node = Node(kubo_version="0.12.0")
     mfs.of(node).write("/kept.txt", b"kept by MFS", create=True)
     unpinned = node.add_bytes(b"nobody keeps this", pin=False).cid
-    removed = {str(c) for c in node.repo_gc()}
-    assert str(unpinned.set(version=1, codec="raw", base="base32")) in removed
+    removed = {str(c) for c in node.repo_gc()}  # the first root, the empty directory, too
+    assert {str(unpinned.set(version=1, codec="raw", base="base32")), EMPTY_DIR_RAW} <= removed
     assert b"".join(mfs.of(node).read("/kept.txt")) == b"kept by MFS"
     assert node.repo_gc() == []
 

@@ -9,8 +9,8 @@ import threading
 import pytest
 
 import fakeipfs
-from fakeipfs import dag as dagmod, identity, pubsub
-from fakeipfs.errors import NotFound, err_not_found_offline
+from fakeipfs import dag as dagmod, identity, network, pubsub
+from fakeipfs.errors import Canceled, DeadlineExceeded, NotFound, err_not_found_offline
 from fakeipfs.network import Network
 
 DATA = random.Random(0).randbytes(700_000)  # a root and three distinct leaves
@@ -39,7 +39,34 @@ def test_connections_and_peers():
     with pytest.raises(ValueError):
         net.connect(a, a)
     with pytest.raises(ValueError):
-        Network(2, connect="ring")
+        Network(2, connect="mesh")
+
+
+@pytest.mark.parametrize("topology, dials", [
+    ("full", {(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)}),
+    ("line", {(0, 1), (1, 2), (2, 3)}),
+    ("ring", {(0, 1), (1, 2), (2, 3), (3, 0)}),
+    ("star", {(0, 1), (0, 2), (0, 3)}),
+    ("none", set()),
+])
+def test_topologies(topology, dials):
+    """Who dials whom (outbound, direction 2) at start; each connection is inbound at the other end."""
+    net = Network(4, connect=topology)
+    seen = {(i, net.nodes.index(p)): d for i, n in enumerate(net.nodes) for p, d in net.connections(n)}
+    assert {pair for pair, d in seen.items() if d == 2} == dials
+    assert {pair for pair, d in seen.items() if d == 1} == {(j, i) for i, j in dials}
+
+
+def test_wait_for_subscribers():
+    net = Network(3, connect="line")
+    a, b, c = net.nodes
+    c.pubsub.subscribe("t")
+    assert net.wait_for_subscribers("t", 1) == [identity.of(c).peer_id]
+    with pytest.raises(TimeoutError) as exc:
+        net.wait_for_subscribers("t", 1, timeout=0, node=a)  # c is no peer of a
+    assert str(exc.value) == "Network.wait_for_subscribers: 0 of 1 subscribers to 't' after 0 s"
+    threading.Timer(0.02, b.pubsub.subscribe, ("t",)).start()
+    assert net.wait_for_subscribers("t", 1, node=a) == [identity.of(b).peer_id]
 
 
 def test_cat_fetches_from_a_connected_peer_and_stores_the_blocks():
@@ -55,17 +82,15 @@ def test_cat_fetches_from_a_connected_peer_and_stores_the_blocks():
 
 
 def test_content_travels_two_hops_and_is_served_on():
-    net = Network(3, connect="none")
+    net = Network(3, connect="line")
     a, b, c = net.nodes
-    net.connect(a, b)
-    net.connect(b, c)
     root = a.add_str("two hops away").cid
     assert c.cat(root) == b"two hops away"
     net.disconnect(a, b)
-    fresh = Network(1).nodes[0]
-    with pytest.raises(NotFound):
-        fresh.cat(root)
     assert b.cat(root) == b"two hops away"  # from c, which stored it
+    fresh = Network(1).nodes[0]
+    with pytest.raises(DeadlineExceeded):
+        fresh.cat(root, timeout=0.01)
 
 
 def test_get_pin_and_dag_get_of_remote_content():
@@ -81,21 +106,120 @@ def test_get_pin_and_dag_get_of_remote_content():
         assert tar.extractfile(str(root)).read() == DATA
 
 
-def test_partition_hides_content_and_heal_restores_it():
-    net = Network(3)
+def test_content_of_node_0_reaches_node_2_only_through_node_1():
+    """A line 0 - 1 - 2: node 2 reads what node 0 added through node 1; cut off by a partition
+    it waits until its timeout (kubo: "context deadline exceeded"); healed, it reads it."""
+    net = Network(3, connect="line")
     a, b, c = net.nodes
-    root = a.add_str("behind the partition").cid
+    assert net.peers(a) == [b] and net.peers(c) == [b]
+    root = a.add_bytes(DATA).cid
     net.partition([[a], [b, c]])
     assert net.peers(a) == [] and net.peers(b) == [c]
-    with pytest.raises(NotFound) as exc:
-        b.cat(root)
-    assert str(exc.value) == _not_found(root)
+    for fetch in (lambda: c.cat(root, timeout=0.02), lambda: c.block_get(root, timeout=0.02),
+                  lambda: b"".join(c.get(f"/ipfs/{root}", timeout=0.02)),
+                  lambda: c.dag_get(str(root), timeout=0.02)):
+        with pytest.raises(DeadlineExceeded) as exc:
+            fetch()
+        assert str(exc.value) == "context deadline exceeded"
+        assert isinstance(exc.value, TimeoutError)
     with pytest.raises(fakeipfs.IPFSError) as exc:
-        b.pin_add(str(root))
-    assert str(exc.value) == "pin: " + _not_found(root)
+        c.pin_add(str(root), timeout=0.02)
+    assert str(exc.value) == "pin: context deadline exceeded"  # kubo core/coreapi/pin.go Add
+    assert c.pin_ls(type="recursive") == {} and not c.blockstore.has(root)
     net.heal()
-    assert net.peers(a) == [b, c]
-    assert b.cat(root) == b"behind the partition"
+    assert net.peers(a) == [b]
+    assert c.cat(root, timeout=5) == DATA
+    assert not b.blockstore.has(root)  # only the node that asked keeps the block
+
+
+def test_offline_fails_at_once_even_when_a_peer_has_the_block():
+    """kubo's global --offline (cmdenv GetApi: an offline CoreAPI): the local blockstore only."""
+    net = Network(2)
+    a, b = net.nodes
+    root = a.add_str("online only").cid
+    with pytest.raises(NotFound) as exc:
+        b.cat(root, offline=True)
+    assert str(exc.value) == _not_found(root)
+    with network.request(offline=True):
+        with pytest.raises(NotFound):
+            b.block_get(root, timeout=5)  # nested: still offline
+    assert b.cat(root, timeout=5) == b"online only"
+    assert b.cat(root, offline=True) == b"online only"  # now local
+
+
+def test_a_waiting_fetch_gets_content_that_becomes_reachable():
+    net = Network(3, connect="none")
+    a, b, c = net.nodes
+    root = a.add_str("arrives later").cid
+    extra = fakeipfs.Node().add_bytes(b"added later", only_hash=True).cid
+    got: list[bytes] = []
+    readers = [threading.Thread(target=lambda: got.append(c.cat(root, timeout=10))),
+               threading.Thread(target=lambda: got.append(b.cat(extra, timeout=10)))]
+    for reader in readers:
+        reader.start()
+    threading.Timer(0.02, lambda: (net.connect(a, c), net.connect(a, b))).start()
+    threading.Timer(0.04, lambda: a.add_bytes(b"added later")).start()
+    for reader in readers:
+        reader.join(10)
+    assert sorted(got) == [b"added later", b"arrives later"]
+
+
+def test_cancelling_a_request_ends_its_wait():
+    net = Network(2, connect="none")
+    root = net.nodes[0].add_str("unreachable").cid
+    outcome: list[BaseException] = []
+    started = threading.Event()
+
+    def fetch() -> None:
+        with network.request() as context:
+            contexts.append(context)
+            started.set()
+            try:
+                net.nodes[1].cat(root)
+            except BaseException as exc:
+                outcome.append(exc)
+
+    contexts: list[network.Context] = []
+    reader = threading.Thread(target=fetch)
+    reader.start()
+    started.wait(5)
+    contexts[0].cancel()
+    reader.join(5)
+    assert [(type(e), str(e)) for e in outcome] == [(Canceled, "context canceled")]
+
+
+def test_closing_a_bound_body_cancels_the_fetch_it_waits_in():
+    """What a front door does when its client goes away (go-ipfs-cmds cancels the request's
+    context): the body's close() ends a read waiting for an unreachable block."""
+    net = Network(2, connect="none")
+    root = net.nodes[0].add_str("never reached").cid
+    with network.request() as context:
+        body = network.bind(iter(lambda: net.nodes[1].cat(root), None), context)  # reads lazily
+    outcome: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            b"".join(body)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    threading.Timer(0.02, body.close).start()
+    reader.join(5)
+    assert [str(e) for e in outcome] == ["context canceled"] and context.cancelled
+
+
+def test_a_lazy_result_keeps_its_deadline():
+    net = Network(2)
+    a, b = net.nodes
+    root = a.add_bytes(DATA).cid
+    stream = b.cat_stream(root, timeout=5)
+    net.disconnect(a, b)
+    with pytest.raises(DeadlineExceeded):
+        b"".join(b.cat_stream(root, timeout=0.01))
+    net.connect(a, b)
+    assert b"".join(stream) == DATA
 
 
 def test_a_lone_node_is_offline():

@@ -16,7 +16,7 @@ import threading
 import pytest
 from multiformats import CID
 
-from fakeipfs import Node
+from fakeipfs import Node, mfs
 from fakeipfs.errors import IPFSError, InvalidArgument, NotFound
 from fakeipfs.unixfs.files import Directory, File, Symlink
 
@@ -24,6 +24,9 @@ PLANETS = "QmWSgS32xQEcXMeqd3YPJLrNBLSdsfYCep2U7CFkyrjXwY"
 MARS = "QmPrrHqJzto9m7SyiRzarwkqPcCSsKR2EB1AyqJfe8L8tN"
 VENUS = "QmU5kp3BH3B8tnWUU2Pikdb2maksBNkb92FHRr56hyghh4"
 EMPTY_DIR = "QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn"
+#: A new node's blockstore (count, bytes): only its MFS root, the 4-byte empty directory that
+#: kubo's core/node/core.go ``Files`` stores when the node is built.
+FRESH_STORE = (1, 4)
 HELLO_WORLDS = "QmVr26fY1tKyspEJBniVhqxQeEjhF78XerGiqWAwraVLQH"  # "Hello Worlds!\n"
 NEPTUNE = "QmZDhWpi8NvKrekaYYhxKCdNVGWsFFe1CREnAjP1QbPaB3"  # "Hello Neptune!\nHello Pluton!"
 
@@ -215,7 +218,7 @@ def test_add_nested_directory_event_order_t0040(tmp_path) -> None:
         ("moons/saturn", "QmaMagZT4rTE7Nonw8KGSK4oe1bh533yhZrCo1HihSG8FK"),
         ("moons", "QmbGoaQZm8kjYfCiN1aBsgwhqfUBGDYTrDb91Mz7Dvq81B"),
     ]
-    assert node.blockstore.stat() == (0, 0)
+    assert node.blockstore.stat() == FRESH_STORE
     assert node.pin_ls() == {}
 
 
@@ -332,7 +335,7 @@ def test_only_hash_stores_and_pins_nothing() -> None:
     node = Node()
     events = node.add(_planets(), only_hash=True)
     assert _events(events) == [("planets/mars.txt", MARS), ("planets/venus.txt", VENUS), ("planets", PLANETS)]
-    assert node.blockstore.stat() == (0, 0)
+    assert node.blockstore.stat() == FRESH_STORE
     assert node.pin_ls() == {}
     with pytest.raises(NotFound):
         node.cat(MARS)
@@ -346,7 +349,7 @@ def _snapshot(node: Node):
     ({"chunker": "size-0"}, "chunker size must be greater than 0"),
     ({"chunker": "rabin-1-2-3"}, "rabin min must be greater than 16"),
     ({"chunker": "foo"}, "unrecognized chunker option: foo"),
-    ({"hash": "nope"}, 'unrecognized hash function: "nope"'),
+    ({"hash": "nope"}, "unrecognized hash function: nope"),  # add.go %s until 0.16
     ({"cid_version": 0, "hash": "sha2-512"}, "CIDv0 only supports sha2-256"),
 ])
 def test_failed_add_changes_nothing(options: dict, message: str) -> None:
@@ -357,6 +360,19 @@ def test_failed_add_changes_nothing(options: dict, message: str) -> None:
         node.add(b"new content " * 100, **options)
     assert str(info.value) == message
     assert _snapshot(node) == before
+
+
+@pytest.mark.parametrize("version, message", [
+    ("0.7.0", "unrecognized hash function: nope"), ("0.15.0", "unrecognized hash function: nope"),
+    ("0.16.0", 'unrecognized hash function: "nope"'), ("0.22.0", 'unrecognized hash function: "nope"')])
+def test_unknown_hash_is_worded_as_the_version_words_it(version: str, message: str) -> None:
+    """core/commands/add.go looks the lower-cased name up and says ``%s`` until 0.15, ``%q``
+    from 0.16 (kubo 9e5d0aaae, #8927)."""
+    node = Node(kubo_version=version)
+    with pytest.raises(InvalidArgument) as info:
+        node.add(b"x", hash="NoPe")
+    assert str(info.value) == message
+    assert node.blockstore.stat() == FRESH_STORE
 
 
 class _Exploding(io.RawIOBase):
@@ -567,7 +583,7 @@ def test_inline_raw_leaf_t0046() -> None:
     node = Node()
     events = node.add(b"jkD98jkD975hkD8\n", inline=True, raw_leaves=True)
     assert str(events[-1].cid) == "bafkqaedknncdsodknncdsnzvnbvuioak"
-    assert node.blockstore.stat() == (0, 0)
+    assert node.blockstore.stat() == FRESH_STORE
     assert Node().cat("bafkqaedknncdsodknncdsnzvnbvuioak") == b"jkD98jkD975hkD8\n"
 
 
@@ -585,7 +601,7 @@ def test_hash_identity_is_not_stored_but_readable() -> None:
     node = Node()
     cid = node.add(b"djkd7jdkd7jkHHG\n", hash="identity")[-1].cid
     assert cid.hashfun.name == "identity" and cid.version == 1 and cid.codec.name == "raw"
-    assert node.blockstore.stat() == (0, 0)
+    assert node.blockstore.stat() == FRESH_STORE
     assert Node().cat(cid) == b"djkd7jdkd7jkHHG\n"
 
 
@@ -749,3 +765,23 @@ def test_get_directory_header_has_no_trailing_slash(tree_node) -> None:
         if block[257:262] == b"ustar" and block[156:157] in (b"0", b"2", b"5"):
             names.append(block[:100].rstrip(b"\0").decode())
     assert names == [str(root), f"{root}/a.txt", f"{root}/ln", f"{root}/sub", f"{root}/sub/b.bin"]
+
+
+# --- a fresh node: its MFS root (kubo core/node/core.go Files) ---------------------------------
+
+
+def test_a_reset_or_restored_fresh_node_holds_the_mfs_root_again() -> None:
+    """A reset node is a new node: kubo stores ``ft.EmptyDirNode()`` whenever it builds one."""
+    node = Node(kubo_version="0.22.0")
+    mfs.of(node).write("/f", b"x", create=True)
+    node.add_bytes(b"y")
+    fresh = Node(kubo_version="0.22.0").snapshot()
+    node.reset()
+    assert [str(c) for c in node.blockstore.keys()] == [
+        "bafkreiczsscdsbs7ffqz55asqdf3smv6klcw3gofszvwlyarci47bgf354"]  # QmUNLLs…, by multihash
+    assert str(mfs.of(node).root_cid()) == EMPTY_DIR and node.pin_ls() == {}
+    assert node.repo_gc() == [] and node.blockstore.stat() == FRESH_STORE
+    node.add_bytes(b"z")
+    mfs.of(node).mkdir("/d")
+    node.restore(fresh)
+    assert node.blockstore.stat() == FRESH_STORE and str(mfs.of(node).root_cid()) == EMPTY_DIR

@@ -18,6 +18,9 @@ PLANETS = "QmWSgS32xQEcXMeqd3YPJLrNBLSdsfYCep2U7CFkyrjXwY"
 MARS = "QmPrrHqJzto9m7SyiRzarwkqPcCSsKR2EB1AyqJfe8L8tN"
 VENUS = "QmU5kp3BH3B8tnWUU2Pikdb2maksBNkb92FHRr56hyghh4"
 HELLO_WORLD = "Qmf412jQZiuVUtdgnB36FXFX7xg5V6KEbSJ4dpQuhkLyfD"  # never added in these tests
+#: Every node's MFS root from the start, 4 bytes, unpinned (kubo core/node/core.go ``Files``);
+#: gc keeps it as a best-effort root (core/corerepo/gc.go ``BestEffortRoots``).
+EMPTY_DIR = "QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn"
 INVALID_TYPE = "invalid type '{}', must be one of {{direct, indirect, recursive, all}}"
 
 
@@ -347,7 +350,8 @@ def test_gc_removes_exactly_the_unpinned_blocks() -> None:
     assert len(kept_blocks) == 6 and len(junk_blocks) == 4
     expected_removed = junk_blocks | {_mh(MARS), _mh(VENUS)}
     before = set(node.blockstore.multihashes())
-    assert before == kept_blocks | junk_blocks | {_mh(direct), _mh(PLANETS), _mh(MARS), _mh(VENUS)}
+    assert before == kept_blocks | junk_blocks | {_mh(direct), _mh(PLANETS), _mh(MARS), _mh(VENUS),
+                                                  _mh(EMPTY_DIR)}
 
     removed = node.repo_gc()
     assert {bytes(c.digest) for c in removed} == expected_removed
@@ -368,7 +372,7 @@ def test_gc_after_unpin() -> None:
     node.pin_rm(root)
     assert {str(c) for c in node.repo_gc()} == {
         str(CID.decode(x).set(version=1, codec="raw", base="base32")) for x in (PLANETS, MARS, VENUS)}
-    assert node.repo_stat()["NumObjects"] == 0
+    assert node.repo_stat()["NumObjects"] == 1  # the MFS root
 
 
 def test_gc_with_missing_raw_leaf_still_collects() -> None:
@@ -405,9 +409,9 @@ def test_gc_before_0_12_keeps_each_cid_by_its_own_reachability(tmp_path, repo: b
     assert mars_v1 == CID.decode(MARS).set(version=1) and str(mars_v1).startswith("bafybei")
     loose = node.block_put(b"dsadsad\n")  # CIDv0, unpinned
     kept_raw = node.add_bytes(b"dsadsad\n", raw_leaves=True).cid  # the same bytes, raw, pinned
-    assert node.repo_stat()["NumObjects"] == 6
+    assert node.repo_stat()["NumObjects"] == 7  # with the MFS root
     assert sorted(map(str, node.repo_gc())) == sorted([str(mars_v1), str(loose)])
-    assert node.repo_stat()["NumObjects"] == 4
+    assert node.repo_stat()["NumObjects"] == 5
     assert node.cat(MARS) == b"Hello Mars!\n" and node.block_get(kept_raw) == b"dsadsad\n"
     with pytest.raises(NotFound):
         node.block_get(loose)
@@ -427,20 +431,20 @@ def test_block_rm_pin_check_compares_whole_cids() -> None:
 
 def test_repo_stat_counts() -> None:
     node = Node()
-    assert node.repo_stat()["NumObjects"] == 0
-    assert node.repo_stat()["RepoSize"] == 0
+    assert node.repo_stat()["NumObjects"] == 1  # a fresh node: its 4-byte MFS root
+    assert node.repo_stat()["RepoSize"] == 4
     node.add(_planets())
     stat = node.repo_stat()
     # block sizes; their sum is kubo's cumulative Size of the planets directory (146)
     sizes = [node.block_stat(c)[1] for c in (PLANETS, MARS, VENUS)]
     assert sizes == [105, 20, 21]
-    assert stat["NumObjects"] == 3
-    assert stat["RepoSize"] == sum(sizes)
+    assert stat["NumObjects"] == 4
+    assert stat["RepoSize"] == sum(sizes) + 4
     node.block_put(b"12345")
-    assert node.repo_stat()["NumObjects"] == 4
-    assert node.repo_stat()["RepoSize"] == sum(sizes) + 5
+    assert node.repo_stat()["NumObjects"] == 5
+    assert node.repo_stat()["RepoSize"] == sum(sizes) + 4 + 5
     node.add(_planets())  # same blocks again: nothing new
-    assert node.repo_stat()["NumObjects"] == 4
+    assert node.repo_stat()["NumObjects"] == 5
 
 
 # --- persistence --------------------------------------------------------------------------------

@@ -1,13 +1,17 @@
 """fakeipfs.pubsub: one node's pubsub (go-libp2p-pubsub semantics as kubo exposes them)."""
 from __future__ import annotations
 
+import asyncio
+import base64
 import threading
+from typing import Any, Callable, Optional
 
 import pytest
 from multiformats import multibase
 
 import fakeipfs
-from fakeipfs import pubsub
+from fakeipfs import identity, pubsub, transport
+from fakeipfs.network import Network
 from fakeipfs.pubsub import Message, PubSub, PubSubNotEnabled
 
 
@@ -267,3 +271,337 @@ def test_disabled_pubsub_fails_every_operation(version, message):
         assert info.value.message == message
     ps.enabled = True
     assert ps.topics() == []
+
+
+# --- node.pubsub, reset, asyncio -------------------------------------------------------------
+
+def test_node_pubsub_is_the_nodes_pubsub(node):
+    assert node.pubsub is pubsub.of(node)
+    with node.pubsub.subscribe("t") as sub:
+        node.pubsub.publish("t", b"via the accessor")
+        assert sub.next(timeout=1).data == b"via the accessor"
+
+
+def test_reset_ends_subscriptions_and_forgets_seen_messages_but_keeps_the_router(node):
+    ps = node.pubsub
+    router = ps.router = pubsub.LoneRouter()
+    sub = ps.subscribe("t")
+    other = Message(b"m", "12D3KooWOther", b"\x00" * 8, ["t"])
+    assert ps.receive(other) is True
+    node.reset()
+    assert node.pubsub is ps and ps.router is router
+    assert [m.data for m in sub] == [b"m"] and sub.closed
+    assert ps.topics() == []
+    with ps.subscribe("t") as again:
+        assert ps.receive(other) is True  # forgotten: a restarted node has an empty seen-cache
+        assert again.next(timeout=1).data == b"m"
+
+
+def test_async_iteration_and_next_async(node):
+    ps = node.pubsub
+
+    async def scenario() -> list[object]:
+        out: list[object] = []
+        async with ps.subscribe("t") as sub:
+            ps.publish("t", b"queued")
+            out.append((await sub.next_async(timeout=1)).data)
+            with pytest.raises(TimeoutError):
+                await sub.next_async(timeout=0.01)
+            threading.Thread(target=ps.publish, args=("t", b"from a thread")).start()
+            out.append((await sub.next_async(timeout=5)).data)
+            ps.publish("t", b"last")
+            threading.Thread(target=sub.close).start()
+            out.extend([m.data async for m in sub])  # drains, then ends when closed
+            with pytest.raises(StopAsyncIteration):
+                await sub.next_async()
+        return out
+
+    assert asyncio.run(scenario()) == [b"queued", b"from a thread", b"last"]
+    assert ps.topics() == []
+
+
+def test_many_async_readers_on_one_loop(node):
+    ps = node.pubsub
+
+    async def scenario() -> list[bytes]:
+        subs = [ps.subscribe("t") for _ in range(5)]
+        readers = [asyncio.ensure_future(s.next_async(timeout=5)) for s in subs]
+        await asyncio.sleep(0)  # every reader waits on its future
+        threading.Thread(target=ps.publish, args=("t", b"all")).start()
+        got = [m.data for m in await asyncio.gather(*readers)]
+        for s in subs:
+            s.close()
+        return got
+
+    assert asyncio.run(scenario()) == [b"all"] * 5
+
+
+# --- the size limit between peers ------------------------------------------------------------
+
+def test_rpc_size_is_the_go_libp2p_pubsub_rpc_encoding(node):
+    """pb.RPC{publish: [pb.Message{from, data, seqno, topic, signature}]}: for an Ed25519 peer
+    (38-byte ID) and topic "t", the RPC is 127 bytes longer than a ~1 MiB payload."""
+    peer = node.pubsub.peer_id
+    message = Message(b"x" * 1_000_000, peer, b"\x00" * 8, ["t"])
+    assert pubsub.rpc_size(message) == 1_000_000 + 127
+    small = Message(b"", peer, b"\x00" * 8, ["t"])
+    #  from 1+1+38, data 1+1, seqno 1+1+8, topic 1+1+1, signature 1+1+64; publish 1+1+inner
+    assert pubsub.rpc_size(small) == 2 + (40 + 2 + 10 + 3 + 66)
+    assert pubsub.rpc_size(small, 256, 299) == 1 + 2 + (40 + 2 + 10 + 3 + 259 + 302)
+
+
+# --- a network: scenarios after interface-ipfs-core's pubsub suite (src/pubsub/*.js) -----------
+# Each runs on the native API and through a genuine ipfshttpclient wired in-process.
+
+def _within(fn: Callable[[], Any], timeout: float = 5) -> Any:
+    """Run ``fn`` in a thread; fail instead of hanging when it does not return in time."""
+    out: list[Any] = []
+    reader = threading.Thread(target=lambda: out.append(fn()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    assert out, f"no answer within {timeout} s"
+    return out[0]
+
+
+class NativeDoor:
+    def __init__(self, node: fakeipfs.Node) -> None:
+        self.ps = node.pubsub
+
+    def publish(self, topic: str, data: bytes) -> None:
+        self.ps.publish(topic, data)
+
+    def subscribe(self, topic: str) -> Callable[[], tuple[str, bytes, list[str]]]:
+        sub = self.ps.subscribe(topic)
+
+        def next_message() -> tuple[str, bytes, list[str]]:
+            m = sub.next(timeout=5)
+            return m.from_peer, m.data, m.topics
+        next_message.close = sub.close  # type: ignore[attr-defined]
+        return next_message
+
+    def ls(self) -> list[str]:
+        return self.ps.topics()
+
+    def peers(self, topic: Optional[str] = None) -> list[str]:
+        return self.ps.peers(topic)
+
+
+class ClientDoor:
+    """ipfshttpclient 0.7 against kubo 0.7.0's wire (base64 ``data`` and ``from`` bytes)."""
+
+    def __init__(self, node: fakeipfs.Node) -> None:
+        self.client = transport.client(node)
+
+    def publish(self, topic: str, data: bytes) -> None:
+        self.client.pubsub.publish(topic, data.decode("utf-8"))
+
+    def subscribe(self, topic: str) -> Callable[[], tuple[str, bytes, list[str]]]:
+        channel = self.client.pubsub.subscribe(topic)
+        messages = iter(channel)
+
+        def next_message() -> tuple[str, bytes, list[str]]:
+            m = _within(lambda: next(messages))
+            sender = multibase.encode(base64.b64decode(m["from"]), "base58btc")[1:]
+            return sender, base64.b64decode(m["data"]), m["topicIDs"]
+        next_message.close = channel.close  # type: ignore[attr-defined]
+        return next_message
+
+    def ls(self) -> list[str]:
+        return self.client.pubsub.ls()["Strings"] or []
+
+    def peers(self, topic: Optional[str] = None) -> list[str]:
+        found = self.client.pubsub.peers(topic) if topic is not None else self.client.pubsub.peers()
+        return found["Strings"] or []
+
+
+@pytest.fixture(params=[NativeDoor, ClientDoor], ids=["native", "ipfshttpclient"])
+def door(request) -> Callable[[fakeipfs.Node], Any]:
+    return request.param
+
+
+@pytest.fixture
+def net() -> Network:
+    return Network(3, seed="pubsub")
+
+
+def _id(node: fakeipfs.Node) -> str:
+    return identity.of(node).peer_id
+
+
+def test_suite_self_delivery(net, door):
+    """subscribe.js "should subscribe to one topic": a node hears its own message."""
+    a = door(net.nodes[0])
+    sub = a.subscribe("self")
+    a.publish("self", b"hi")
+    assert sub() == (_id(net.nodes[0]), b"hi", ["self"])
+    sub.close()
+
+
+def test_suite_two_handlers_on_one_topic(net, door):
+    """subscribe.js "should subscribe to topic multiple times with different handlers"."""
+    b = door(net.nodes[1])
+    one, two = b.subscribe("twice"), b.subscribe("twice")
+    net.wait_for_subscribers("twice", 1, node=net.nodes[0])
+    door(net.nodes[0]).publish("twice", b"both")
+    assert one() == two() == (_id(net.nodes[0]), b"both", ["twice"])
+    one.close()
+    assert b.ls() == ["twice"]  # the other handler still subscribes
+    two.close()
+    assert b.ls() == []
+
+
+def test_suite_ls_after_unsubscribe(net, door):
+    """ls.js: none, then three topics; unsubscribe.js: the topic leaves the list."""
+    a = door(net.nodes[0])
+    assert a.ls() == []
+    subs = {topic: a.subscribe(topic) for topic in ("ls-1", "ls-2", "ls-3")}
+    assert a.ls() == ["ls-1", "ls-2", "ls-3"]
+    subs.pop("ls-2").close()
+    assert a.ls() == ["ls-1", "ls-3"]
+    for sub in subs.values():
+        sub.close()
+    assert a.ls() == []
+
+
+def test_suite_two_nodes_and_peers(net, door):
+    """subscribe.js "should receive messages from a different node"; peers.js: remote
+    subscribers only, and no extra peers."""
+    a, b = door(net.nodes[0]), door(net.nodes[1])
+    sub_b = b.subscribe("pair")
+    assert net.wait_for_subscribers("pair", 1, node=net.nodes[0]) == [_id(net.nodes[1])]
+    assert a.peers("pair") == [_id(net.nodes[1])] and b.peers("pair") == []
+    assert door(net.nodes[2]).peers("pair") == [_id(net.nodes[1])]
+    for i in range(10):
+        a.publish("pair", b"m%d" % i)
+    assert [sub_b() for _ in range(10)] == [(_id(net.nodes[0]), b"m%d" % i, ["pair"]) for i in range(10)]
+    sub_b.close()
+    assert a.peers("pair") == []
+
+
+def test_suite_many_topics(net, door):
+    """subscribe.js "should receive messages from a different node on lots of topics"."""
+    topics = [f"topic-{i}" for i in range(20)]
+    b = door(net.nodes[1])
+    subs = [b.subscribe(t) for t in topics]
+    net.wait_for_subscribers(topics[-1], 1, node=net.nodes[2])
+    c = door(net.nodes[2])
+    for t in topics:
+        c.publish(t, t.encode())
+    assert [sub() for sub in subs] == [(_id(net.nodes[2]), t.encode(), [t]) for t in topics]
+    for sub in subs:
+        sub.close()
+
+
+def test_suite_binary_payload_between_nodes(net):
+    """subscribe.js "should round trip a non-utf8 binary buffer" (native: kubo 0.7.0's wire
+    carries ``pub`` data as a URL argument, which ipfshttpclient sends as text)."""
+    payload = bytes(range(256)) + b"\x00\xff\xfe"
+    with net.nodes[2].pubsub.subscribe("bin") as sub:
+        net.nodes[0].pubsub.publish("bin", payload)
+        assert sub.next(timeout=1).data == payload
+
+
+def test_messages_of_every_publisher_arrive_in_order_once(net):
+    subs = [n.pubsub.subscribe("order") for n in net.nodes]
+    for i in range(100):
+        net.nodes[i % 3].pubsub.publish("order", b"%d" % i)
+    for sub in subs:
+        got = [int(sub.next(timeout=1).data) for _ in range(100)]
+        with pytest.raises(TimeoutError):
+            sub.next(timeout=0)
+        assert got == list(range(100))  # one thread published: delivery is synchronous
+
+
+# --- bad input on a network: kubo's answer, and the other nodes unaffected --------------------
+
+MAX_DATA = pubsub.DEFAULT_MAX_MESSAGE_SIZE - 127  # the largest payload of an RPC on topic "t"
+
+
+def test_oversized_messages_stay_local(net):
+    a, b, c = net.nodes
+    local, remote = a.pubsub.subscribe("t"), b.pubsub.subscribe("t")
+    a.pubsub.publish("t", b"\x01" * (MAX_DATA + 1))
+    a.pubsub.publish("t", b"\x02" * MAX_DATA)
+    assert [len(local.next(timeout=1).data) for _ in range(2)] == [MAX_DATA + 1, MAX_DATA]
+    assert len(remote.next(timeout=1).data) == MAX_DATA
+    with pytest.raises(TimeoutError):
+        remote.next(timeout=0)
+    c.pubsub.publish("t", b"small")
+    assert remote.next(timeout=1).data == b"small"
+
+
+def test_empty_topic_crosses_the_network(net):
+    with net.nodes[2].pubsub.subscribe("") as sub:
+        net.nodes[0].pubsub.publish("", b"")
+        assert sub.next(timeout=1).topics == [""]
+
+
+def test_unsubscribing_twice_and_publishing_on_a_disabled_node(net):
+    a, b, c = net.nodes
+    sub = c.pubsub.subscribe("t")
+    extra = c.pubsub.subscribe("t")
+    extra.close()
+    extra.close()  # unknown by now: nothing happens
+    assert c.pubsub.topics() == ["t"]
+    b.pubsub.enabled = False
+    with pytest.raises(PubSubNotEnabled) as info:
+        b.pubsub.publish("t", b"x")
+    assert str(info.value) == ("experimental pubsub feature not enabled. "
+                               "Run daemon with --enable-pubsub-experiment to use.")
+    a.pubsub.publish("t", b"still flows")
+    assert sub.next(timeout=1).data == b"still flows"
+    assert a.pubsub.peers() == [_id(c)]  # a disabled peer runs no pubsub
+
+
+def test_a_reset_node_stays_on_the_network(net):
+    a, b, _ = net.nodes
+    old = b.pubsub.subscribe("t")
+    b.reset()
+    assert list(old) == [] and net.wait_for_subscribers("t", 0) == []
+    with b.pubsub.subscribe("t") as sub:
+        a.pubsub.publish("t", b"after reset")
+        assert sub.next(timeout=1).data == b"after reset"
+        assert a.pubsub.peers("t") == [_id(b)]
+
+
+def test_bounded_queues_over_the_network_drop_like_go_libp2p_pubsub():
+    lossless, bounded = Network(2), Network(2, buffer_size=32)
+    for net in (lossless, bounded):
+        sub = net.nodes[1].pubsub.subscribe("t")
+        for i in range(100):
+            net.nodes[0].pubsub.publish("t", bytes([i]))
+        kept = 100 if net is lossless else 32
+        assert [sub.next(timeout=1).data[0] for _ in range(kept)] == list(range(kept))
+        assert sub.dropped == 100 - kept
+
+
+def test_concurrent_publishers_and_readers_across_nodes():
+    """Publisher threads on every node and one reader thread per subscription, with slow
+    links: everything arrives once, each publisher's messages in order."""
+    net = Network(3, seed=5)
+    net.faults.set(latency=0.001, jitter=0.001)
+    subs = [n.pubsub.subscribe("load") for n in net.nodes for _ in range(2)]
+    per_publisher = 100
+    received: dict[int, list[bytes]] = {k: [] for k in range(len(subs))}
+
+    def read(k: int) -> None:
+        for _ in range(3 * per_publisher):
+            received[k].append(subs[k].next(timeout=10).data)
+
+    def publish(i: int) -> None:
+        for j in range(per_publisher):
+            net.nodes[i].pubsub.publish("load", b"%d:%d" % (i, j))
+
+    threads = [threading.Thread(target=read, args=(k,)) for k in range(len(subs))]
+    threads += [threading.Thread(target=publish, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    net.wait_quiescent()
+    for k, got in received.items():
+        assert len(got) == 3 * per_publisher
+        for i in range(3):
+            assert [m for m in got if m.startswith(b"%d:" % i)] == [b"%d:%d" % (i, j) for j in range(per_publisher)]
+        with pytest.raises(TimeoutError):
+            subs[k].next(timeout=0)

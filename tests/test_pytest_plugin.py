@@ -251,3 +251,128 @@ def test_a_live_address_that_never_answers_times_out_once(pytester: pytest.Pytes
     result.assert_outcomes(errors=2)
     result.stdout.fnmatch_lines([f"*fakeipfs: no kubo RPC API reachable at {addr} (--ipfs-target=live=...): *"
                                  "Read timed out*"] * 2)
+
+
+# --- ipfs_network ------------------------------------------------------------------------------
+
+SEED0 = ["12D3KooWCX8PtGCALyJXh8AGBRpkdadjbGMvwSoaiUsNFCfiGihh",
+         "12D3KooWGxFzT8tCSJCXHoQmg1313RBbYamLFBtfpMnvgzr64w3Z",
+         "12D3KooWFHufHrTf5VRioH7boEBNwC7ZX9L8ujm1fJ1dJC9Jm6s6"]
+SEED7_V011 = ["12D3KooWHDenSywkejPFyW3zdhuvoa9yJkEvyiv2jkedz4fCDjpX",
+              "12D3KooWSQ324rw6NUnqzrENtXcfEP6ayzqLXAfiyc4ybKgL97BJ"]
+
+NETWORK_TESTS = f'''
+import pytest
+from fakeipfs import identity
+
+HELLO = "{HELLO}"
+
+
+def ids(network):
+    return [identity.of(node).peer_id for node in network.nodes]
+
+
+def links(network):
+    return [[network.nodes.index(peer) for peer in network.peers(node)] for node in network.nodes]
+
+
+def test_three_connected_nodes_from_seed_0(ipfs_network):
+    assert ids(ipfs_network) == {SEED0!r}
+    assert links(ipfs_network) == [[1, 2], [0, 2], [0, 1]]
+    ipfs_network.nodes[0].add_bytes(b"hello world")
+    assert ipfs_network.nodes[2].cat(HELLO) == b"hello world"
+
+
+def test_each_test_gets_a_fresh_network(ipfs_network):
+    assert all(node.pin_ls() == {{}} for node in ipfs_network.nodes)
+
+
+@pytest.mark.ipfs_network(nodes=2, seed=7, connect="none", kubo_version="0.11.0")
+def test_the_marker_configures_it(ipfs_network):
+    assert ids(ipfs_network) == {SEED7_V011!r}
+    assert links(ipfs_network) == [[], []]
+    assert [str(node.kubo_version) for node in ipfs_network.nodes] == ["0.11.0", "0.11.0"]
+
+
+@pytest.mark.ipfs_network(nodes=4, connect=[(0, 1), (2, 1), (2, 3)])
+def test_a_topology_of_pairs(ipfs_network):
+    assert links(ipfs_network) == [[1], [0, 2], [1, 3], [2]]
+    assert [d for _, d in ipfs_network.connections(2)] == [2, 2]  # node 2 dialled both
+    ipfs_network.nodes[0].add_bytes(b"hello world")
+    assert ipfs_network.nodes[3].cat(HELLO) == b"hello world"  # two hops away
+
+
+@pytest.mark.kubo_version("0.11.0")
+def test_the_kubo_version_marker_applies(ipfs_network, ipfs_node):
+    assert {{str(node.kubo_version) for node in ipfs_network.nodes}} == {{"0.11.0"}}
+    assert ipfs_node not in ipfs_network.nodes
+
+
+@pytest.mark.ipfs_network(connect="line")
+def test_a_named_topology(ipfs_network):
+    assert links(ipfs_network) == [[1], [0, 2], [1]]
+
+
+@pytest.mark.ipfs_network(connect="mesh")
+def test_a_bad_topology(ipfs_network):
+    pass
+'''
+
+
+def test_ipfs_network_fixture(pytester: pytest.Pytester):
+    pytester.makepyfile(test_net=NETWORK_TESTS)
+    result = pytester.runpytest("--strict-markers")
+    result.assert_outcomes(passed=6, errors=1)
+    result.stdout.fnmatch_lines(["*ValueError: Network: connect must be *, not 'mesh'"])
+
+
+def test_ipfs_network_is_skipped_under_the_live_target(pytester: pytest.Pytester):
+    pytester.makepyfile(test_net="def test_net(ipfs_network):\n    pass\n")
+    with Daemon(Node(), api="/ip4/127.0.0.1/tcp/0", gateway=None, say=lambda _: None).background() as daemon:
+        result = pytester.runpytest("-rs", f"--ipfs-target=live={daemon.api_addr}")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["SKIPPED [[]1[]] *: ipfs_network: a network of in-memory nodes has no "
+                                 "live counterpart (--ipfs-target=live=...)"])
+
+
+def test_a_wider_scope_by_overriding_the_fixture(pytester: pytest.Pytester):
+    pytester.makeconftest('''
+import pytest
+import fakeipfs
+
+
+@pytest.fixture(scope="module")
+def ipfs_network():
+    return fakeipfs.Network(2, seed=1)
+''')
+    pytester.makepyfile(test_net=f'''
+def test_first(ipfs_network):
+    ipfs_network.nodes[0].add_bytes(b"hello world")
+
+
+def test_second_sees_what_the_first_added(ipfs_network):
+    assert len(ipfs_network.nodes) == 2
+    assert ipfs_network.nodes[0].pin_ls() == {{"{HELLO}": "recursive"}}
+''')
+    pytester.runpytest().assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize("decorators, message", [
+    ("@pytest.mark.fake_only\n@pytest.mark.live_only",
+     "fake_only and live_only markers together: the test could never run"),
+    ('@pytest.mark.kubo_version("0.11.0")\n@pytest.mark.kubo_version("0.7.0")',
+     "conflicting kubo_version markers: 0.11.0, 0.7.0"),
+    ('@pytest.mark.kubo_version("0.11.0")\n@pytest.mark.ipfs_network(kubo_version="0.7.0")',
+     "ipfs_network(kubo_version='0.7.0') conflicts with kubo_version('0.11.0')"),
+    ("@pytest.mark.ipfs_network(nodes=2)\n@pytest.mark.ipfs_network(nodes=4)",
+     "conflicting ipfs_network markers: nodes=4 and nodes=2"),
+    ("@pytest.mark.ipfs_network(peers=2)",
+     "ipfs_network: unknown argument 'peers' (valid: nodes, seed, connect, kubo_version)"),
+    ("@pytest.mark.ipfs_network(2)",
+     "ipfs_network takes keyword arguments only (nodes=, seed=, connect=, kubo_version=)"),
+])
+def test_conflicting_markers_are_a_usage_error(pytester: pytest.Pytester, decorators: str, message: str):
+    pytester.makepyfile(test_bad=f"import pytest\n\n\n{decorators}\ndef test_it(ipfs_node):\n    pass\n")
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert f"ERROR: test_bad.py::test_it: {message}" in result.stderr.lines

@@ -17,8 +17,9 @@ API
   in-memory contents to a temp dir first. Each call is ONE kubo process, so
   batch: a process costs ~0.2-0.4 s; each small add ~0.2 ms after the first
   (which is ~50-100 ms). 20 small files: ~0.24-0.43 s wall per call.
-* :func:`run_session` -- a list of ops (add / pins / pin / unpin / get) in
-  one process, with per-op results, timings and kubo's log.
+* :func:`run_session` -- a list of ops (add / pins / pin / unpin / get,
+  node id and addresses, pubsub, a timed pubsub loop) in one process, with
+  per-op results, timings and kubo's log.
 * :class:`KuboLibError` -- kubo returned NULL/an error, crashed, timed out,
   or the isolation check failed; the message carries kubo's log lines.
 
@@ -89,6 +90,24 @@ Other functions wrapped (via :func:`run_session`)
   (files and subdirectories only) under ``dest``.
 * PinCID/Download of a CID whose blocks are not in the repo wait for the
   (absent) network forever: they end only by the session timeout.
+* ``GetNodeID`` -> the peer ID, base58btc ``Qm...`` (46 characters: the
+  identity is a 2048-bit RSA key, whose protobuf is hashed with sha2-256);
+  ``GetNodeMultiAddrs`` -> a JSON list of listen addresses (one
+  ``/ip4/127.0.0.1/tcp/<port>`` here).
+* Pubsub works right after ``RunNode`` (``PubSubEnable`` returns 0 and
+  changes nothing observable here). ``PubSubSubscribe`` -> a subscription
+  id (1, 2, ...; <= 0 on failure); ``PubSubPublish(repo, topic, data, len)``
+  -> 0, about 1 ms a call; ``PubSubNextMessage(id)`` does NOT block: NULL
+  when nothing is queued, else JSON
+  ``{"from": peer ID, "data": base64 (std, padded), "seqno": base64 of 8
+  bytes, "topics": [topic], "topicID": topic}``. A node hears its own
+  messages (self-delivery); seqnos of one publisher are consecutive
+  big-endian integers (go-libp2p-pubsub starts them at the Unix time in
+  ns). The library queues messages per subscription, so a burst of 200 is
+  delivered complete. ``PubSubListTopics`` -> JSON list (``null`` when
+  none); ``PubSubUnsubscribe`` -> 0, and the topic leaves the list when its
+  last subscription goes. ``PubSubPeers`` / ``ListPeersIDs`` -> ``[]`` (no
+  one to reach in the namespace).
 """
 
 from __future__ import annotations
@@ -267,6 +286,28 @@ def run_session(ops: Sequence[dict[str, Any]], timeout: float = 120) -> SessionR
       what the session added with ``only_hash=False``.
     * ``{"op": "get", "cid": c, "dest": p}`` -> ``{"rc": int}`` (Download
       into ``dest``; same caveat for missing blocks).
+    * ``{"op": "id"}`` -> ``{"id": str}``; ``{"op": "addrs"}`` ->
+      ``{"addrs": str}`` (GetNodeID / GetNodeMultiAddrs, as returned).
+    * ``{"op": "pubsub_enable"}`` -> ``{"rc": int}``.
+    * ``{"op": "subscribe", "topic": t, "name": n}`` -> ``{"sub": int}``;
+      later ops name the subscription by ``"sub": n`` (``n`` defaults to
+      the topic).
+    * ``{"op": "publish", "topic": t, "data": str}`` (UTF-8) or
+      ``"data_b64": str`` (any bytes) -> ``{"rc": int}``.
+    * ``{"op": "next", "sub": n, "timeout": s}`` -> ``{"message": dict |
+      None, "raw": str | None}``: the library's JSON, polled until a
+      message or ``timeout`` (default 5 s).
+    * ``{"op": "unsubscribe", "sub": n}`` -> ``{"rc": int}``.
+    * ``{"op": "topics"}``, ``{"op": "pubsub_peers", "topic": t}``,
+      ``{"op": "peers"}`` -> ``{"topics" | "peers": list, "raw": str}``.
+    * ``{"op": "pubsub_bench", "topic": t, "count": N, "size": S, "mode":
+      "sequential" | "burst", "timeout": s}`` -> self-delivery timed inside
+      the child with ``time.perf_counter``: ``{"received", "publish_errors",
+      "elapsed", "msgs_per_s", "latencies": [s, ...]}`` (publish ->
+      receive per message; sequential waits for each message before the
+      next publish, burst publishes all first, then drains).
+
+    Every result also has ``"seconds"`` (the op's wall time in the child).
 
     Per-op failures are reported in the results; failures of the process
     itself (no library, repo creation, RunNode, isolation check, crash,
@@ -577,6 +618,26 @@ def _child_run(workdir: str, result: dict[str, Any]) -> int:
     lib.UnpinCID.restype = ctypes.c_int
     lib.Download.argtypes = [cp, cp, cp]
     lib.Download.restype = ctypes.c_int
+    lib.GetNodeID.argtypes = [cp]
+    lib.GetNodeID.restype = ctypes.c_void_p
+    lib.GetNodeMultiAddrs.argtypes = [cp]
+    lib.GetNodeMultiAddrs.restype = ctypes.c_void_p
+    lib.PubSubEnable.argtypes = [cp]
+    lib.PubSubEnable.restype = ctypes.c_int
+    lib.PubSubSubscribe.argtypes = [cp, cp]
+    lib.PubSubSubscribe.restype = ctypes.c_longlong
+    lib.PubSubPublish.argtypes = [cp, cp, ctypes.c_void_p, ctypes.c_int]
+    lib.PubSubPublish.restype = ctypes.c_int
+    lib.PubSubNextMessage.argtypes = [ctypes.c_longlong]
+    lib.PubSubNextMessage.restype = ctypes.c_void_p
+    lib.PubSubUnsubscribe.argtypes = [ctypes.c_longlong]
+    lib.PubSubUnsubscribe.restype = ctypes.c_int
+    lib.PubSubListTopics.argtypes = [cp]
+    lib.PubSubListTopics.restype = ctypes.c_void_p
+    lib.PubSubPeers.argtypes = [cp, cp]
+    lib.PubSubPeers.restype = ctypes.c_void_p
+    lib.ListPeersIDs.argtypes = [cp]
+    lib.ListPeersIDs.restype = ctypes.c_void_p
 
     log_path = os.path.join(workdir, "kubo.log")
 
@@ -618,36 +679,247 @@ def _child_run(workdir: str, result: dict[str, Any]) -> int:
 
     t_ops = time.monotonic()
     results = result["results"]
+    session = _Session(lib, repo, log_pos, errors_since)
     for op in job["ops"]:
         kind = op.get("op")
         pos = log_pos()
         t = time.monotonic()
-        if kind == "add":
-            ptr = lib.AddFile(repo, os.fsencode(op["path"]), bool(op.get("only_hash", True)))
-            if ptr:
-                res: dict[str, Any] = {"cid": ctypes.string_at(ptr).decode()}
-            else:
-                res = {"error": errors_since(pos)}
-        elif kind == "pins":
-            ptr = lib.ListPins(repo)
-            if ptr:
-                res = {"pins": json.loads(ctypes.string_at(ptr).decode() or "[]")}
-            else:
-                res = {"error": errors_since(pos)}
-        elif kind in ("pin", "unpin"):
-            fn = lib.PinCID if kind == "pin" else lib.UnpinCID
-            rc = fn(repo, op["cid"].encode())
-            res = {"rc": rc}
-            if rc != 0:
-                res["error"] = errors_since(pos)
-        elif kind == "get":
-            rc = lib.Download(repo, op["cid"].encode(), os.fsencode(op["dest"]))
-            res = {"rc": rc}
-            if rc != 0:
-                res["error"] = errors_since(pos)
+        handler = _OPS.get(kind)
+        if handler is None:
+            res: dict[str, Any] = {"error": f"unknown op {kind!r}"}
         else:
-            res = {"error": f"unknown op {kind!r}"}
+            try:
+                res = handler(session, op, pos)
+            except Exception as exc:  # noqa: BLE001 - a bad op must not lose the others
+                res = {"error": f"{type(exc).__name__}: {exc}"}
         res["seconds"] = time.monotonic() - t
         results.append(res)
     timings["ops"] = time.monotonic() - t_ops
     return 0
+
+
+class _Session:
+    """The child's state while it runs ops: the library, the repo, named subscriptions."""
+
+    def __init__(self, lib: Any, repo: bytes, log_pos: Any, errors_since: Any) -> None:
+        self.lib = lib
+        self.repo = repo
+        self.log_pos = log_pos
+        self.errors_since = errors_since
+        self.subs: dict[str, int] = {}
+
+    def string(self, ptr: int | None) -> str | None:
+        import ctypes
+
+        return None if not ptr else ctypes.string_at(ptr).decode(errors="surrogateescape")
+
+    def sub_id(self, op: dict[str, Any]) -> int:
+        name = op.get("sub", op.get("topic"))
+        if name not in self.subs:
+            raise KeyError(f"no subscription named {name!r} in this session")
+        return self.subs[name]
+
+    def next_message(self, sub: int, deadline: float) -> str | None:
+        """Poll PubSubNextMessage (which does not block) until a message or ``deadline``."""
+        while True:
+            raw = self.string(self.lib.PubSubNextMessage(sub))
+            if raw:
+                return raw
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(_POLL_SECONDS)
+
+
+#: Sleep between PubSubNextMessage polls (it returns NULL at once when idle).
+_POLL_SECONDS = 0.0002
+
+
+def _publish_data(op: dict[str, Any]) -> bytes:
+    import base64
+
+    if "data_b64" in op:
+        return base64.b64decode(op["data_b64"])
+    return str(op.get("data", "")).encode()
+
+
+def _op_add(s: _Session, op: dict[str, Any], pos: int) -> dict[str, Any]:
+    ptr = s.lib.AddFile(s.repo, os.fsencode(op["path"]), bool(op.get("only_hash", True)))
+    return {"cid": s.string(ptr)} if ptr else {"error": s.errors_since(pos)}
+
+
+def _op_pins(s: _Session, op: dict[str, Any], pos: int) -> dict[str, Any]:
+    raw = s.string(s.lib.ListPins(s.repo))
+    return {"error": s.errors_since(pos)} if raw is None else {"pins": json.loads(raw or "[]")}
+
+
+def _rc(s: _Session, rc: int, pos: int) -> dict[str, Any]:
+    res: dict[str, Any] = {"rc": rc}
+    if rc != 0:
+        res["error"] = s.errors_since(pos)
+    return res
+
+
+def _op_pin(s: _Session, op: dict[str, Any], pos: int) -> dict[str, Any]:
+    return _rc(s, s.lib.PinCID(s.repo, op["cid"].encode()), pos)
+
+
+def _op_unpin(s: _Session, op: dict[str, Any], pos: int) -> dict[str, Any]:
+    return _rc(s, s.lib.UnpinCID(s.repo, op["cid"].encode()), pos)
+
+
+def _op_get(s: _Session, op: dict[str, Any], pos: int) -> dict[str, Any]:
+    return _rc(s, s.lib.Download(s.repo, op["cid"].encode(), os.fsencode(op["dest"])), pos)
+
+
+def _op_id(s: _Session, op: dict[str, Any], pos: int) -> dict[str, Any]:
+    raw = s.string(s.lib.GetNodeID(s.repo))
+    return {"error": s.errors_since(pos)} if raw is None else {"id": raw}
+
+
+def _op_addrs(s: _Session, op: dict[str, Any], pos: int) -> dict[str, Any]:
+    raw = s.string(s.lib.GetNodeMultiAddrs(s.repo))
+    return {"error": s.errors_since(pos)} if raw is None else {"addrs": raw}
+
+
+def _op_pubsub_enable(s: _Session, op: dict[str, Any], pos: int) -> dict[str, Any]:
+    rc = s.lib.PubSubEnable(s.repo)
+    res: dict[str, Any] = {"rc": rc}
+    if rc < 0:
+        res["error"] = s.errors_since(pos)
+    return res
+
+
+def _op_subscribe(s: _Session, op: dict[str, Any], pos: int) -> dict[str, Any]:
+    sub = s.lib.PubSubSubscribe(s.repo, op["topic"].encode())
+    if sub <= 0:
+        return {"sub": sub, "error": s.errors_since(pos)}
+    s.subs[op.get("name", op["topic"])] = sub
+    return {"sub": sub}
+
+
+def _op_publish(s: _Session, op: dict[str, Any], pos: int) -> dict[str, Any]:
+    data = _publish_data(op)
+    return _rc(s, s.lib.PubSubPublish(s.repo, op["topic"].encode(), data, len(data)), pos)
+
+
+def _op_next(s: _Session, op: dict[str, Any], pos: int) -> dict[str, Any]:
+    raw = s.next_message(s.sub_id(op), time.monotonic() + float(op.get("timeout", 5)))
+    return {"message": None if raw is None else json.loads(raw), "raw": raw}
+
+
+def _op_unsubscribe(s: _Session, op: dict[str, Any], pos: int) -> dict[str, Any]:
+    name = op.get("sub", op.get("topic"))
+    res = _rc(s, s.lib.PubSubUnsubscribe(s.sub_id(op)), pos)
+    s.subs.pop(name, None)
+    return res
+
+
+def _json_list(s: _Session, ptr: int | None, pos: int, key: str) -> dict[str, Any]:
+    raw = s.string(ptr)
+    if raw is None:
+        return {"error": s.errors_since(pos)}
+    return {key: json.loads(raw or "null") or [], "raw": raw}
+
+
+def _op_topics(s: _Session, op: dict[str, Any], pos: int) -> dict[str, Any]:
+    return _json_list(s, s.lib.PubSubListTopics(s.repo), pos, "topics")
+
+
+def _op_pubsub_peers(s: _Session, op: dict[str, Any], pos: int) -> dict[str, Any]:
+    return _json_list(s, s.lib.PubSubPeers(s.repo, op.get("topic", "").encode()), pos, "peers")
+
+
+def _op_peers(s: _Session, op: dict[str, Any], pos: int) -> dict[str, Any]:
+    return _json_list(s, s.lib.ListPeersIDs(s.repo), pos, "peers")
+
+
+def _op_pubsub_bench(s: _Session, op: dict[str, Any], pos: int) -> dict[str, Any]:
+    """Self-delivery loop timed inside the child (no IPC in the measurement).
+
+    ``mode: "sequential"`` (default) publishes one message and polls until it
+    comes back before the next; ``"burst"`` publishes all ``count`` first
+    and then drains. Each payload is ``size`` bytes starting with its 8-byte
+    big-endian index, which matches receipts to publishes.
+    """
+    topic = op["topic"]
+    count = int(op.get("count", 100))
+    size = max(8, int(op.get("size", 64)))
+    timeout = float(op.get("timeout", 10))
+    mode = op.get("mode", "sequential")
+    if mode not in ("sequential", "burst"):
+        raise ValueError(f"unknown bench mode {mode!r}")
+    sub = s.lib.PubSubSubscribe(s.repo, topic.encode())
+    if sub <= 0:
+        return {"sub": sub, "error": s.errors_since(pos)}
+    padding = bytes(size - 8)
+    sent: dict[int, float] = {}
+    latencies: list[float] = [0.0] * count
+    received = 0
+    publish_errors = 0
+
+    def publish(i: int) -> None:
+        nonlocal publish_errors
+        payload = i.to_bytes(8, "big") + padding
+        sent[i] = time.perf_counter()
+        if s.lib.PubSubPublish(s.repo, topic.encode(), payload, len(payload)) != 0:
+            publish_errors += 1
+
+    def receive(deadline: float) -> bool:
+        nonlocal received
+        import base64
+
+        raw = s.next_message(sub, deadline)
+        if raw is None:
+            return False
+        now = time.perf_counter()
+        data = base64.urlsafe_b64decode(json.loads(raw)["data"])
+        i = int.from_bytes(data[:8], "big")
+        if i in sent:
+            latencies[i] = now - sent[i]
+            received += 1
+        return True
+
+    started = time.perf_counter()
+    deadline = time.monotonic() + timeout
+    if mode == "sequential":
+        for i in range(count):
+            publish(i)
+            if not receive(deadline):
+                break
+    else:
+        for i in range(count):
+            publish(i)
+        while received < count and receive(deadline):
+            pass
+    elapsed = time.perf_counter() - started
+    s.lib.PubSubUnsubscribe(sub)
+    return {
+        "mode": mode,
+        "count": count,
+        "size": size,
+        "received": received,
+        "publish_errors": publish_errors,
+        "elapsed": elapsed,
+        "msgs_per_s": received / elapsed if elapsed > 0 else 0.0,
+        "latencies": latencies[:received] if mode == "sequential" else [x for x in latencies if x],
+    }
+
+
+_OPS = {
+    "add": _op_add,
+    "pins": _op_pins,
+    "pin": _op_pin,
+    "unpin": _op_unpin,
+    "get": _op_get,
+    "id": _op_id,
+    "addrs": _op_addrs,
+    "pubsub_enable": _op_pubsub_enable,
+    "subscribe": _op_subscribe,
+    "publish": _op_publish,
+    "next": _op_next,
+    "unsubscribe": _op_unsubscribe,
+    "topics": _op_topics,
+    "pubsub_peers": _op_pubsub_peers,
+    "peers": _op_peers,
+    "pubsub_bench": _op_pubsub_bench,
+}

@@ -26,7 +26,7 @@ def cat(call: Call) -> Response:
     total = 0
     for path in call.args:
         cid = node.resolve(path)
-        target = exporter.load(node.blockstore.get, cid)
+        target = exporter.load(node._get, cid)  # fetched from peers when missing
         if target.kind == "directory":
             raise IPFSError(ERR_IS_DIR)
         size = len(target.fs.data or b"") if target.kind == "symlink" else target.size  # type: ignore[union-attr]

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Iterator, Optional, Union
 
 from .. import errors as kubo_errors
-from .. import inspection
+from .. import inspection, network
+from ..durations import parse_duration
 from ..errors import IPFSError
 from ..versions import KuboVersion
 from . import commands as cmds
@@ -255,9 +256,18 @@ class Dispatcher:
         except ParseError as exc:
             return text_response(400, str(exc))
         try:
+            timeout = None if options.get("timeout") is None else parse_duration(options["timeout"]) / 1e9
+        except ValueError:  # go-ipfs-cmds http/handler.go: a bad timeout returns unanswered
+            return Response(200, {})
+        try:
             args, files = self._check_args(cmd, args, files)
             call = Call(self.node, request, args, options, files, self.version, self)
-            response = cmd.run(call)
+            # go-ipfs-cmds http/handler.go: the request runs in context.WithTimeout (or
+            # WithCancel); kubo cmdenv GetApi: --offline gives it an offline CoreAPI.
+            with network.request(timeout, offline=bool(options.get("offline"))) as context:
+                response = cmd.run(call)
+            if isinstance(response.body, Iterator):
+                response.body = network.bind(response.body, context)
         except ParseError as exc:
             return text_response(400, str(exc))
         except IPFSError as exc:

@@ -3,10 +3,13 @@
 does not emulate (``dns``, ``bitswap``, ``dht``, ``swarm filters``, ``log``, ``stats``,
 ``diag``), which answer :func:`fakeipfs.errors.err_not_implemented`.
 
-The node is an online daemon whose network holds no other peer: it is connected to no one,
+A lone node is an online daemon whose network holds no other peer: it is connected to no one,
 finds no peer by lookup (go-libp2p-kbucket ``ErrLookupFailure``, "failed to find any peer in
-table") and reaches no address it dials (a TCP dial is refused). A node of a :class:`fakeipfs.network.Network`
-lists its connections in ``swarm peers``.
+table") and reaches no address it dials (a TCP dial is refused). A node of a
+:class:`fakeipfs.network.Network` lists its connections in ``swarm peers``/``swarm addrs``, and
+``swarm connect``/``disconnect`` change them: the other nodes listen at their
+``Network.address`` (a crashed one nowhere), and a peer lookup finds the nodes reachable over
+current connections.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from .. import config as configmod
 from .. import network as networkmod
 from .. import errors, identity, versions
 from ..errors import IPFSError, _go_quote, err_not_implemented
+from ..faults import CrashedNode
 from ..identity import PeerID
 from ._cmdenv import emit
 from .commands import INT, REGISTRY, Arg, Call, command, opt
@@ -96,18 +100,25 @@ def group_peers(addrs: list[str]) -> dict[str, list[str]]:
     return groups
 
 
-def _dial_error(pid: str, transports: list[str]) -> str:
-    """go-libp2p-swarm ``DialError`` of a network where nothing answers: every TCP address
-    refuses the connection; without one there is no address to dial."""
-    tcp = [t for t in transports if "/tcp/" in t and t.split("/")[1] in ("ip4", "ip6")]
-    if not tcp:
+def _tcp(transports: list[str]) -> list[str]:
+    """The TCP addresses among ``transports`` (the only transport fakeipfs dials)."""
+    return [t for t in transports if "/tcp/" in t and t.split("/")[1] in ("ip4", "ip6")]
+
+
+def _refused(transport: str) -> str:
+    """Go's net error for a TCP dial nobody answers."""
+    parts = transport.split("/")
+    host = parts[2] if parts[1] == "ip4" else f"[{parts[2]}]"
+    return f"dial tcp{parts[1][-1]} {host}:{parts[4]}: connect: connection refused"
+
+
+def _dial_error(pid: str, causes: list[tuple[str, str]]) -> str:
+    """go-libp2p-swarm ``DialError``: each TCP address dialled and why it failed; without one
+    there is no address to dial."""
+    if not causes:
         return f"failed to dial {pid}: no good addresses"
-    lines = [f"failed to dial {pid}: all dials failed"]
-    for transport in tcp:
-        parts = transport.split("/")
-        host = parts[2] if parts[1] == "ip4" else f"[{parts[2]}]"
-        lines.append(f"  * [{transport}] dial tcp{parts[1][-1]} {host}:{parts[4]}: connect: connection refused")
-    return "\n".join(lines)
+    return "\n".join([f"failed to dial {pid}: all dials failed"]
+                     + [f"  * [{transport}] {cause}" for transport, cause in causes])
 
 
 # --- ping -------------------------------------------------------------------------------------
@@ -141,7 +152,8 @@ def ping(call: Call) -> Response:
             raise IPFSError(errors.err_peer_lookup_failed(errors.ERR_LOOKUP_FAILURE))
         yield {"Success": True, "Time": 0, "Text": f"PING {peer}."}
         # go-libp2p ping.Ping reports the failed stream once and closes its channel
-        yield {"Success": False, "Time": 0, "Text": f"Ping error: {_dial_error(str(peer), [transport])}"}
+        causes = [(t, _refused(t)) for t in _tcp([transport])]
+        yield {"Success": False, "Time": 0, "Text": f"Ping error: {_dial_error(str(peer), causes)}"}
         raise IPFSError("ping failed")
     return emit(results())
 
@@ -275,20 +287,45 @@ def bootstrap_rm_all(call: Call) -> Response:
 
 # --- swarm ------------------------------------------------------------------------------------
 
+def _go_duration(ns: int) -> str:
+    """Go ``time.Duration.String``: ``0s``, ``750ns``, ``1.5µs``, ``12.5ms``, ``1m30.5s``."""
+    if ns == 0:
+        return "0s"
+    sign, u = ("-" if ns < 0 else ""), abs(ns)
+    if u < 1000:
+        return f"{sign}{u}ns"
+    scale, unit = (1000, "µs") if u < 10**6 else (10**6, "ms") if u < 10**9 else (10**9, "s")
+    whole, frac = divmod(u, scale)
+    fraction = str(frac).rjust(len(str(scale)) - 1, "0").rstrip("0")
+    if unit != "s":
+        return f"{sign}{whole}{'.' + fraction if fraction else ''}{unit}"
+    out = f"{whole % 60}{'.' + fraction if fraction else ''}s"
+    if whole >= 60:
+        out = f"{whole // 60 % 60}m{out}"
+        if whole >= 3600:
+            out = f"{whole // 3600}h{out}"
+    return sign + out
+
+
 @command("swarm/peers", options=(opt("verbose", "v"), opt("streams"), opt("latency"), opt("direction")))
 def swarm_peers(call: Call) -> Response:
     """swarm.go ``swarmPeersCmd``: one ``connInfo`` per connection, sorted by ``Addr``;
     ``Direction`` (go-libp2p ``network.Direction``) with ``-v``/``--direction``, ``Latency``
-    ("n/a": none measured in memory) with ``-v``/``--latency``, no streams, ``Muxer`` never set.
-    A lone node has no connections, so ``Peers`` is Go's nil slice."""
+    with ``-v``/``--latency``: the peerstore's round-trip EWMA, here twice the link's
+    ``latency`` fault (:mod:`fakeipfs.faults`), "n/a" when it is 0; no streams, ``Muxer``
+    never set. A lone node has no connections, so ``Peers`` is Go's nil slice."""
     net = networkmod.of(call.node)
     if net is None:
         return single_response({"Peers": None})
     verbose = call.option("verbose", False)
     latency = verbose or call.option("latency", False)
     direction = verbose or call.option("direction", False)
+
+    def round_trip(peer: Any) -> str:
+        ns = round(2e9 * net.link(call.node, peer).faults.latency)  # type: ignore[union-attr]
+        return _go_duration(ns) if ns else "n/a"
     peers = [{"Addr": net.address(peer), "Peer": identity.of(peer).peer_id,
-              "Latency": "n/a" if latency else "", "Muxer": "",
+              "Latency": round_trip(peer) if latency else "", "Muxer": "",
               "Direction": d if direction else 0, "Streams": None}
              for peer, d in net.connections(call.node)]
     return single_response({"Peers": sorted(peers, key=lambda p: p["Addr"]) or None})
@@ -296,8 +333,11 @@ def swarm_peers(call: Call) -> Response:
 
 @command("swarm/addrs")
 def swarm_addrs(call: Call) -> Response:
-    """The peerstore's addresses by peer: none known."""
-    return single_response({"Addrs": {}})
+    """swarm.go ``swarmAddrsCmd`` (coreapi ``KnownAddrs``): the peerstore's addresses by peer,
+    here those of the peers the node is connected to (a lone node knows none)."""
+    net = networkmod.of(call.node)
+    peers = net.peers(call.node) if net is not None else []
+    return single_response({"Addrs": {identity.of(peer).peer_id: [net.address(peer)] for peer in peers}})
 
 
 @command("swarm/addrs/local", options=(opt("id"),))
@@ -321,27 +361,118 @@ def _resolve_addresses(addrs: list[str]) -> dict[str, list[str]]:
     return group_peers(addrs)
 
 
+class _Swarm:
+    """The node's view of its swarm for ``swarm connect``/``disconnect``: the peers of its
+    :class:`~fakeipfs.network.Network` by peer ID, and who listens on which address (a lone
+    node: nobody; a crashed node listens nowhere, as a stopped daemon)."""
+
+    def __init__(self, node: Any) -> None:
+        self.node = node
+        self.net = networkmod.of(node)
+        nodes = self.net.nodes if self.net is not None else []
+        self.by_id = {str(identity.of(n).id): n for n in nodes if n is not node}
+        self.by_addr = {self.net.address(n): n for n in nodes if not isinstance(n, CrashedNode)} \
+            if self.net is not None else {}
+
+    def connected(self, peer: Any) -> bool:
+        return self.net is not None and any(p is peer for p in self.net.peers(self.node))
+
+    def findable(self, peer: Any) -> bool:
+        """Whether a peer lookup (the DHT) finds ``peer``: it is up and reachable over current
+        connections."""
+        if self.net is None or isinstance(peer, CrashedNode):
+            return False
+        seen, frontier = {id(self.node)}, [self.node]
+        while frontier:
+            step = []
+            for current in frontier:
+                for nxt in self.net.peers(current):
+                    if nxt is peer:
+                        return True
+                    if id(nxt) not in seen:
+                        seen.add(id(nxt))
+                        step.append(nxt)
+            frontier = step
+        return False
+
+    def dial_cause(self, pid: str, transport: str) -> Optional[str]:
+        """Why dialling ``pid`` at ``transport`` fails (None: it succeeds)."""
+        listener = self.by_addr.get(transport)
+        if listener is None:
+            return _refused(transport)
+        actual = str(identity.of(listener).id)
+        if actual != pid:
+            return errors.err_peer_id_mismatch(pid, actual)
+        return None
+
+    def connect(self, pid: str, transports: list[str]) -> None:
+        """go-libp2p ``RoutedHost.Connect`` (p2p/host/routed/routed.go): nothing to do when
+        connected; else dial the given addresses, and when that fails (or none was given) look
+        the peer up and dial what the lookup found; the dial's error when the lookup finds
+        nothing new (``failed to find any peer in table`` for a node with no connections,
+        ``routing: not found`` otherwise, when there was no address to dial)."""
+        if pid == str(identity.of(self.node).id):
+            raise IPFSError(errors.ERR_DIAL_TO_SELF)
+        target = self.by_id.get(pid)
+        if target is not None and self.connected(target):
+            return
+        if transports:
+            tcp = _tcp(transports)
+            causes = [(t, self.dial_cause(pid, t)) for t in tcp]
+            if target is not None and any(cause is None for _, cause in causes):
+                self.net.connect(self.node, target)  # type: ignore[union-attr]
+                return
+        if target is not None and self.findable(target):
+            self.net.connect(self.node, target)  # type: ignore[union-attr]
+            return
+        if transports:
+            raise IPFSError(_dial_error(pid, [(t, c or _refused(t)) for t, c in causes]))
+        if self.net is None or not self.net.peers(self.node):
+            raise IPFSError(errors.ERR_LOOKUP_FAILURE)
+        raise IPFSError(errors.ERR_ROUTING_NOT_FOUND)
+
+    def disconnect(self, pid: str, transport: Optional[str]) -> None:
+        """coreapi swarm.go ``Disconnect``: a bare peer closes every connection to it ("not
+        connected" if none), an address only the connection to that remote address ("conn not
+        found" if none)."""
+        target = self.by_id.get(pid)
+        if target is None or not self.connected(target):
+            raise IPFSError(errors.ERR_CONN_NOT_FOUND if transport else errors.ERR_NOT_CONNECTED)
+        if transport and transport != self.net.address(target):  # type: ignore[union-attr]
+            raise IPFSError(errors.ERR_CONN_NOT_FOUND)
+        self.net.disconnect(self.node, target)  # type: ignore[union-attr]
+
+
 @command("swarm/connect", args=(Arg("address", variadic=True, stdin=True),))
 def swarm_connect(call: Call) -> Response:
-    self_id = identity.of(call.node).peer_id
+    """swarm.go ``swarmConnectCmd``: each peer in turn, ``connect <id> success``; the first
+    failure ends the command with ``connect <id> failure: <reason>`` (peers connected before
+    it stay connected). A node of a :class:`~fakeipfs.network.Network` reaches the other
+    nodes at their ``Network.address``; a lone node reaches no one."""
+    swarm = _Swarm(call.node)
+    out = []
     for peer, transports in _resolve_addresses(list(call.args)).items():
-        if peer == self_id:
-            reason = errors.ERR_DIAL_TO_SELF
-        elif not transports:
-            reason = errors.ERR_LOOKUP_FAILURE
-        else:
-            reason = _dial_error(peer, transports)
-        raise IPFSError(f"connect {peer} failure: {reason}")
-    return single_response({"Strings": []})
+        try:
+            swarm.connect(peer, transports)
+        except IPFSError as exc:
+            raise IPFSError(f"connect {peer} failure: {exc.message}") from None
+        out.append(f"connect {peer} success")
+    return single_response({"Strings": out})
 
 
 @command("swarm/disconnect", args=(Arg("address", variadic=True, stdin=True),))
 def swarm_disconnect(call: Call) -> Response:
-    """Nothing is connected: a bare peer is "not connected", an address has no connection."""
+    """swarm.go ``swarmDisconnectCmd``: one line per address of each peer (one for a bare
+    peer), ``disconnect <id> success`` or ``disconnect <id> failure: <reason>``."""
+    swarm = _Swarm(call.node)
     out = []
     for peer, transports in _resolve_addresses(list(call.args)).items():
-        reason = errors.ERR_CONN_NOT_FOUND if transports else errors.ERR_NOT_CONNECTED
-        out += [f"disconnect {peer} failure: {reason}"] * max(1, len(transports))
+        for transport in transports or [None]:
+            try:
+                swarm.disconnect(peer, transport)
+                out.append(f"disconnect {peer} success")
+            except IPFSError as exc:
+                out.append(f"disconnect {peer} failure: {exc.message}")
     return single_response({"Strings": out})
 
 

@@ -10,8 +10,8 @@ from typing import Optional
 
 from .. import errors
 from ..errors import InvalidArgument
-from ..hashing import CidBuilder, get_hasher
-from ..versions import DEFAULT_KUBO_VERSION, KuboVersion
+from ..hashing import CidBuilder, UnknownHashFunction, get_hasher
+from ..versions import DEFAULT_KUBO_VERSION, KuboVersion, add_hash_error_quoted
 from . import chunker as chunkers
 
 #: boxo ipld/unixfs/importer/helpers/helpers.go: ``DefaultLinksPerBlock = 8192 / 47``.
@@ -63,7 +63,12 @@ class AddOptions:
             raw_set, raw = True, False
         if self.mtime_nsecs and not mtime:
             raise InvalidArgument(errors.ERR_MTIME_NSECS)
-        hasher = get_hasher(self.hash or "sha2-256")
+        try:
+            hasher = get_hasher(self.hash or "sha2-256")
+        except UnknownHashFunction as exc:
+            # add.go: "unrecognized hash function: %s", %q from 0.16
+            raise InvalidArgument(errors.err_unrecognized_hash(
+                exc.name, quoted=add_hash_error_quoted(version))) from None
         # options/unixfs.go UnixfsAddOptions
         if self.nocopy and not raw:
             if raw_set:

@@ -6,12 +6,14 @@ conformance/targets/kubo_lib.py); skipped where that is impossible.
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 import os
 import subprocess
 from pathlib import Path
 
+import base58
 import pytest
 
 from conformance.targets import kubo_lib
@@ -149,3 +151,75 @@ def test_child_refuses_to_run_outside_a_namespace(tmp_path):
     fatal = json.loads((tmp_path / "result.json").read_text())["fatal"]
     assert "isolation check failed" in fatal
     assert not (tmp_path / "kubo.log").exists()
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def test_node_id_and_addresses():
+    res = kubo_lib.run_session([{"op": "id"}, {"op": "addrs"}, {"op": "id"}]).results
+    peer_id = res[0]["id"]
+    # An RSA-2048 identity: sha2-256 multihash of the key, base58btc.
+    assert peer_id.startswith("Qm") and len(peer_id) == 46
+    assert base58.b58decode(peer_id)[:2] == b"\x12\x20"
+    assert res[2]["id"] == peer_id
+    addrs = json.loads(res[1]["addrs"])
+    assert len(addrs) == 1 and addrs[0].startswith("/ip4/127.0.0.1/tcp/")
+
+
+def test_pubsub_self_delivery_fields():
+    binary = bytes(range(256))
+    res = kubo_lib.run_session([
+        {"op": "id"},
+        {"op": "pubsub_enable"},
+        {"op": "topics"},
+        {"op": "subscribe", "topic": "conformance"},
+        {"op": "subscribe", "topic": "other", "name": "o"},
+        {"op": "topics"},
+        {"op": "publish", "topic": "conformance", "data": "hello"},
+        {"op": "publish", "topic": "conformance", "data_b64": _b64(binary)},
+        {"op": "next", "sub": "conformance"},
+        {"op": "next", "sub": "conformance"},
+        {"op": "next", "sub": "o", "timeout": 0.2},
+        {"op": "pubsub_peers", "topic": "conformance"},
+        {"op": "unsubscribe", "sub": "conformance"},
+        {"op": "topics"},
+        {"op": "unsubscribe", "sub": "o"},
+        {"op": "topics"},
+    ]).results
+    peer_id = res[0]["id"]
+    assert res[1]["rc"] == 0
+    assert res[2]["topics"] == [] and res[2]["raw"] == "null"
+    assert [res[3]["sub"], res[4]["sub"]] == [1, 2]
+    assert sorted(res[5]["topics"]) == ["conformance", "other"]
+    assert res[6]["rc"] == 0 and res[7]["rc"] == 0
+    first, second = res[8]["message"], res[9]["message"]
+    assert set(first) == {"from", "data", "seqno", "topics", "topicID"}
+    assert first["from"] == peer_id == second["from"]
+    assert first["data"] == "aGVsbG8="  # standard base64, padded
+    assert base64.b64decode(second["data"]) == binary
+    assert first["topics"] == ["conformance"] and first["topicID"] == "conformance"
+    seq1, seq2 = (base64.b64decode(m["seqno"]) for m in (first, second))
+    assert len(seq1) == 8 and int.from_bytes(seq2, "big") == int.from_bytes(seq1, "big") + 1
+    assert res[10]["message"] is None  # nothing was published on "other"
+    assert res[11]["peers"] == []
+    assert res[12]["rc"] == 0 and res[13]["topics"] == ["other"]
+    assert res[14]["rc"] == 0 and res[15]["topics"] == []
+
+
+def test_pubsub_unknown_subscription_is_an_op_error():
+    res = kubo_lib.run_session([{"op": "next", "sub": "nope"}, {"op": "id"}]).results
+    assert res[0]["error"] == "KeyError: \"no subscription named 'nope' in this session\""
+    assert "id" in res[1]
+
+
+@pytest.mark.parametrize("mode", ["sequential", "burst"])
+def test_pubsub_bench_loop(mode):
+    (res,) = kubo_lib.run_session(
+        [{"op": "pubsub_bench", "topic": "bench", "count": 20, "size": 100, "mode": mode}]
+    ).results
+    assert (res["mode"], res["count"], res["size"]) == (mode, 20, 100)
+    assert res["received"] == 20 and res["publish_errors"] == 0
+    assert len(res["latencies"]) == 20 and all(x > 0 for x in res["latencies"])
+    assert res["msgs_per_s"] == pytest.approx(20 / res["elapsed"])

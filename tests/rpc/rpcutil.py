@@ -20,6 +20,12 @@ SINGLE = {**BASE_HEADERS, "Content-Type": "application/json"}
 CHANNEL = {**SINGLE, "X-Chunked-Output": "1"}
 STREAM = {**BASE_HEADERS, "Content-Type": "text/plain", "X-Stream-Output": "1"}
 
+#: The one block a fresh kubo node holds: its MFS root, the 4-byte empty directory (kubo
+#: core/node/core.go ``Files``), unpinned; ``refs local`` and ``repo gc`` name it as stored, by
+#: its CIDv0 before 0.12 and as the CIDv1 raw of its multihash from 0.12.
+MFS_ROOT = "QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn"
+MFS_ROOT_RAW = "bafkreiczsscdsbs7ffqz55asqdf3smv6klcw3gofszvwlyarci47bgf354"
+
 
 def multipart(files: Sequence[bytes]) -> tuple[dict[str, str], bytes]:
     """A ``multipart/form-data`` body with one file part per item, as ipfshttpclient sends."""

@@ -6,7 +6,7 @@ from multiformats import CID
 import fakeipfs
 from fakeipfs.unixfs.files import Directory, File
 
-from .rpcutil import CHANNEL, error, post, values
+from .rpcutil import CHANNEL, MFS_ROOT, MFS_ROOT_RAW, error, post, values
 
 SAME = b"same\n"
 V0 = "QmPevo2B1pwvDyuZyJbWVfhwkaGPee3f1kX36wFmqx1yna"  # dsadsad\n (ipfshttpclient test_block.py)
@@ -61,19 +61,19 @@ def test_local_lists_every_block_as_the_blockstore_keys_it():
     node = fakeipfs.Node()
     cids = _tree(node)
     local = values(post(node, "refs/local"))
-    assert sorted(v["Ref"] for v in local) == sorted(set(cids.values()))
+    assert sorted(v["Ref"] for v in local) == sorted({MFS_ROOT, *cids.values()})
     assert all(v["Err"] == "" for v in local)
     # from 0.12 the blockstore is keyed by multihash: CIDv1 raw
     new = fakeipfs.Node(kubo_version="0.12.0")
     cids = _tree(new)
     assert sorted(v["Ref"] for v in values(post(new, "refs/local"))) == sorted(
-        {CID.decode(c).set(version=1, codec="raw").encode("base32") for c in cids.values()})
+        {MFS_ROOT_RAW, *(CID.decode(c).set(version=1, codec="raw").encode("base32") for c in cids.values())})
 
 
 def test_local_lists_each_cid_of_the_same_bytes_before_0_12():
     """dshelp.CidToDsKey keys before 0.12: a CIDv0 and a raw CIDv1 of one block's bytes are two
     keys, both listed; from 0.12 one multihash, one raw CIDv1."""
-    for version, expected in (("0.7.0", [str(CID.decode(V0)), RAW]), ("0.12.0", [RAW])):
+    for version, expected in (("0.7.0", [str(CID.decode(V0)), RAW, MFS_ROOT]), ("0.12.0", [RAW, MFS_ROOT_RAW])):
         node = fakeipfs.Node(kubo_version=version)
         node.block_put(b"dsadsad\n", format="v0")
         node.add_bytes(b"dsadsad\n", raw_leaves=True)

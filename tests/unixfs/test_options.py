@@ -31,7 +31,8 @@ def test_cid_version_and_raw_leaves(kwargs: dict, version: int, raw: bool) -> No
 
 @pytest.mark.parametrize("kwargs, error", [
     ({"hash": "sha2-512", "cid_version": 0}, "CIDv0 only supports sha2-256"),
-    ({"hash": "nope"}, 'unrecognized hash function: "nope"'),
+    ({"hash": "nope"}, "unrecognized hash function: nope"),  # add.go %s until 0.16 (%q from then)
+    ({"hash": "NoPe", "kubo_version": "0.16.0"}, 'unrecognized hash function: "nope"'),
     ({"hash": "md5"}, "potentially insecure hash functions not allowed"),
     ({"cid_version": 2}, "unknown CID version: 2"),
     ({"hash": "sha2-512", "cid_version": 7}, "unknown CID version: 7"),
