@@ -16,7 +16,8 @@ injection is for AWS). ``api_faults.of(node).fail("add", message="...")`` makes 
   client's timeout would (``requests.ReadTimeout``, ``httpx.ReadTimeout``); ipfshttpclient
   raises ``TimeoutError``.
 - ``"refuse"``: the connection ends without an answer. Over HTTP the daemon closes it (one
-  TCP listener serves every endpoint, so a single endpoint cannot refuse the connect itself);
+  TCP listener serves every endpoint, so a single endpoint cannot refuse the connect itself:
+  that takes a crashed node, below);
   in-process the transport raises the same error ``requests`` gives for that
   (``ConnectionError`` around urllib3's ``ProtocolError('Connection aborted.',
   RemoteDisconnected(...))``, ``httpx.RemoteProtocolError``); ipfshttpclient raises
@@ -30,10 +31,17 @@ wins. Faulted requests never reach the dispatcher, so the request log
 (:mod:`fakeipfs.inspection`) does not list them; each :class:`Fault` counts its ``calls`` and
 ``failures``. :meth:`fakeipfs.Node.reset` clears a node's faults.
 
-A node of a :class:`fakeipfs.Network` that has crashed (:mod:`fakeipfs.faults`) refuses every
-request the same way until it restarts. The front doors (:mod:`fakeipfs.transport`,
+A node of a :class:`fakeipfs.Network` that has crashed (:mod:`fakeipfs.faults`) is a daemon
+that is gone, until it restarts: connecting to its API is refused (``ECONNREFUSED``). Over
+HTTP its :class:`~fakeipfs.daemon.Daemon` (each node of ``fakeipfs testnet``) closes its
+listening ports when it crashes and opens the same ports when it restarts; in-process the
+transport raises what the library raises for a refused connect: ``requests.ConnectionError``
+around urllib3's ``MaxRetryError`` caused by ``NewConnectionError`` ("Failed to establish a
+new connection: [Errno 111] Connection refused"), ``httpx.ConnectError``; ipfshttpclient
+raises its ``ConnectionError`` either way. The front doors (:mod:`fakeipfs.transport`,
 :mod:`fakeipfs.daemon`) call :func:`intercept` before the dispatcher and translate
-:class:`Refused` and :class:`Hang` into their transport's failure.
+:class:`ConnectionRefused`, :class:`Refused` and :class:`Hang` into their transport's failure
+(a request that reaches a daemon whose node crashed meanwhile has its connection closed).
 """
 from __future__ import annotations
 
@@ -58,10 +66,18 @@ ABORTED = "Connection aborted."
 REMOTE_DISCONNECTED = "Remote end closed connection without response"
 #: httpx (httpcore) for the same.
 HTTPX_DISCONNECTED = "Server disconnected without sending a response."
+#: Linux's ``ECONNREFUSED`` as Python words it (urllib3 ``NewConnectionError``, httpx
+#: ``ConnectError``), and what urllib3 says before it.
+ECONNREFUSED = "[Errno 111] Connection refused"
+NEW_CONNECTION_FAILED = "Failed to establish a new connection"
 
 
 class Refused(Exception):
     """The call's connection ends without an answer (a ``"refuse"`` fault, a crashed node)."""
+
+
+class ConnectionRefused(Refused):
+    """Connecting to the node's API is refused (a crashed node): no listener on its port."""
 
 
 class Hang(Exception):
@@ -236,9 +252,10 @@ def crashed(node: Any) -> bool:
 def intercept(node: Any, request: Request) -> Optional[Response]:
     """What a faulted call gets instead of the dispatcher's answer: a :class:`Response`
     (``"error"``/``"status"``), :class:`Refused` or :class:`Hang` raised; None when the call
-    goes on to the dispatcher. A crashed node refuses every call."""
+    goes on to the dispatcher. A crashed node refuses every call's connect
+    (:class:`ConnectionRefused`)."""
     if crashed(node):
-        raise Refused("node crashed")
+        raise ConnectionRefused("node crashed")
     found = node.__dict__.get("_api_faults")
     if found is None or not request.path.startswith(API_PREFIX):
         return None

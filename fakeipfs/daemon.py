@@ -53,8 +53,11 @@ command has these paths): ``POST /fakeipfs/v0/reset`` (:meth:`~fakeipfs.Node.res
 the node's per-endpoint API faults and, for a node of a network, the network's link faults and
 crashed nodes; POST ``{"api": [...], "network": {...}, "links": [...], "crash": [i], "restart":
 [i]}``; each answers the state after it). A faulted ``/api/v0/*`` call gets the fault's reply,
-no reply (until the client's timeout) or its connection closed, as does every call to a
-crashed node. Errors are JSON ``{"Message": ...}``: 400 for a
+no reply (until the client's timeout) or its connection closed. A daemon serving a node of a
+:class:`fakeipfs.Network` is that node's process: when the node crashes
+(:meth:`Network.crash <fakeipfs.network.Network.crash>`) the daemon closes its listening ports
+and idle connections (a connect is then refused, ``ECONNREFUSED``; a request running finishes),
+and when it restarts the daemon listens on the same ports again. Errors are JSON ``{"Message": ...}``: 400 for a
 refused reset/snapshot/restore or a bad id, 404 for an unknown id; other paths under
 ``/fakeipfs/`` are ``404 page not found``, a wrong method 405. ``API.Authorizations`` apply.
 
@@ -72,6 +75,7 @@ import collections
 import concurrent.futures
 import contextlib
 import dataclasses
+import functools
 import http.client
 import inspect
 import io
@@ -83,7 +87,7 @@ import socket
 import threading
 import time
 import uuid
-from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Any, Awaitable, BinaryIO, Callable, Iterable, Iterator, Mapping, Optional, Sequence
 from urllib.parse import quote_plus, urlencode
 
 from multiformats import CID
@@ -358,6 +362,45 @@ def _close_body(body: Any) -> None:
             close()
 
 
+def on_signals(handler: Callable[[], None]) -> None:
+    """SIGINT and SIGTERM call ``handler`` on the running loop (daemon.go: ``signal.Notify``
+    for ``os.Interrupt`` and ``syscall.SIGTERM``)."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, handler)
+
+
+@contextlib.contextmanager
+def in_background(main: Callable[..., Awaitable[None]], request_stop: Callable[[], None], name: str,
+                  timeout: float) -> Iterator[None]:
+    """Run ``main(ready, handle_signals=False)`` (a server's ``_main``: it calls ``ready()``
+    once serving, and returns once ``request_stop()`` is called) on an event loop of its own in
+    a daemon thread for the ``with`` block; then stop it and join the thread. A failure to
+    start is raised here; :class:`DaemonError` if ``ready`` is not called within ``timeout``."""
+    ready = threading.Event()
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(main(ready.set, handle_signals=False))
+        except BaseException as exc:  # reported to the caller below
+            failure.append(exc)
+            ready.set()
+
+    thread = threading.Thread(target=target, name=name.replace(" ", "-"), daemon=True)
+    thread.start()
+    if not ready.wait(timeout):
+        request_stop()
+        raise DaemonError(f"{name} did not start in time")
+    if failure:
+        raise failure[0]
+    try:
+        yield
+    finally:
+        request_stop()
+        thread.join(timeout)
+
+
 class Daemon:
     """One node served over HTTP: the RPC API on ``api``, the gateway on ``gateway`` (None or
     "" for none). ``start``/``close`` run inside an event loop; :meth:`run` (the CLI) and
@@ -395,7 +438,9 @@ class Daemon:
         self.say = say or (lambda line: print(line, flush=True))
         self.api_addr: Optional[Multiaddr] = None
         self.gateway_addr: Optional[Multiaddr] = None
-        self._runners: list[Any] = []
+        self._runners: list[Any] = []  # serving
+        self._retired: list[Any] = []  # stopped listening (the node crashed), cleaned up at close
+        self._unobserve: Callable[[], None] = lambda: None
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._stop: Optional[asyncio.Event] = None
         self._stopping = threading.Event()
@@ -436,19 +481,16 @@ class Daemon:
         proto = "ip4" if family == socket.AF_INET else "ip6"
         return sock, Multiaddr(proto, bound_host, bound_port)
 
-    # --- lifecycle -----------------------------------------------------------------------------
-
-    async def start(self) -> None:
-        """Bind both listeners, start serving, print kubo's lines, write ``<repo>/api``."""
+    async def _open(self, api: Multiaddr, gateway: Optional[Multiaddr]) -> None:
+        """Bind the API's listener (and the gateway's) and serve on them; ``api_addr`` and
+        ``gateway_addr`` become the addresses bound."""
         from aiohttp import web
-        self._loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
         sockets = []
         try:
-            api_sock, self.api_addr = self._listen(self._api_wanted, "serveHTTPApi")
+            api_sock, self.api_addr = self._listen(api, "serveHTTPApi")
             sockets.append(api_sock)
-            if self._gateway_wanted is not None:
-                gw_sock, self.gateway_addr = self._listen(self._gateway_wanted, "serveHTTPGateway")
+            if gateway is not None:
+                gw_sock, self.gateway_addr = self._listen(gateway, "serveHTTPGateway")
                 sockets.append(gw_sock)
         except DaemonError:
             for sock in sockets:
@@ -462,6 +504,71 @@ class Daemon:
             await runner.setup()
             await web.SockSite(runner, sock).start()
             self._runners.append(runner)
+
+    # --- a node of a network: crash and restart ------------------------------------------------
+
+    async def _stop_listening(self) -> None:
+        """The node crashed: close the listeners (a connect is refused) and the idle
+        connections at once (a client's kept-alive connection is gone before its next request);
+        a request running finishes, then its connection closes (a node crashing itself through
+        its control endpoint answers). The runners are cleaned up by :meth:`close`."""
+        live, self._runners = self._runners, []
+        for runner in live:
+            for site in list(runner.sites):
+                await site.stop()
+            for conn in runner.server.connections if runner.server is not None else []:
+                # aiohttp's RequestHandler: close() waits for the request running, if any
+                if getattr(conn, "_request_in_progress", True):
+                    conn.close()
+                else:
+                    conn.force_close()
+        self._retired.extend(live)
+        await asyncio.sleep(0)  # the closed transports' sockets close before the caller goes on
+
+    async def _listen_again(self) -> None:
+        """The node restarted: listen on the ports bound at :meth:`start` again."""
+        if not self._runners and not self._stopping.is_set() and self.api_addr is not None:
+            await self._open(self.api_addr, self.gateway_addr)
+
+    def _on_network(self, step: Callable[[], Any], position: int, changed: int) -> None:
+        """A :meth:`Network.observe <fakeipfs.network.Network.observe>` callback: run ``step``
+        on the daemon's loop when its own node crashed or restarted, and wait for it (unless
+        called on that loop, which cannot wait for itself)."""
+        loop = self._loop
+        if changed != position or loop is None or loop.is_closed() or self._stopping.is_set():
+            return
+        future = asyncio.run_coroutine_threadsafe(step(), loop)
+        with contextlib.suppress(RuntimeError):
+            if asyncio.get_running_loop() is loop:
+                return
+        try:
+            future.result(timeout=10.0)
+        except concurrent.futures.TimeoutError:
+            raise DaemonError(f"fakeipfs daemon: the API on {self.api_addr} did not follow its node's "
+                              f"crash or restart in time") from None
+
+    def _observe_network(self) -> None:
+        """Follow the node's crashes and restarts, if it is a node of a network."""
+        from . import network
+        net = network.of(self.node)
+        if net is not None:
+            position = next(i for i, node in enumerate(net.nodes) if node is self.node)
+            self._unobserve = net.observe(
+                crashed=functools.partial(self._on_network, self._stop_listening, position),
+                restarted=functools.partial(self._on_network, self._listen_again, position))
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Bind both listeners, start serving, print kubo's lines, write ``<repo>/api``. The
+        node of a network that has crashed gets its ports bound, then closed until it
+        restarts."""
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        await self._open(self._api_wanted, self._gateway_wanted)
+        self._observe_network()
+        if api_faults.crashed(self.node):
+            await self._stop_listening()
         rpc = rpc_server_named_rpc(self.version)
         assert self.api_addr is not None
         self.say(f"{'RPC API' if rpc else 'API'} server listening on {self.api_addr}")
@@ -490,9 +597,11 @@ class Daemon:
         """Stop listening, let running requests end (a worker mid-``add`` finishes or rolls
         back), then remove ``<repo>/api``."""
         self._stopping.set()
-        for runner in self._runners:
+        self._unobserve()
+        for runner in self._runners + self._retired:
             await runner.cleanup()
         self._runners.clear()
+        self._retired.clear()
         with self._workers_lock:
             workers = list(self._workers)
         deadline = time.monotonic() + 5.0
@@ -509,9 +618,7 @@ class Daemon:
         await self.start()
         try:
             if handle_signals:
-                loop = asyncio.get_running_loop()
-                for sig in (signal.SIGINT, signal.SIGTERM):
-                    loop.add_signal_handler(sig, self._on_signal)
+                on_signals(self._on_signal)
             ready()
             await self.wait()
             stopping()
@@ -537,28 +644,8 @@ class Daemon:
     @contextlib.contextmanager
     def background(self, timeout: float = 10.0) -> Iterator["Daemon"]:
         """Serve from a background thread for the ``with`` block; stopped and joined after it."""
-        ready = threading.Event()
-        failure: list[BaseException] = []
-
-        def target() -> None:
-            try:
-                asyncio.run(self._main(ready.set, handle_signals=False))
-            except BaseException as exc:  # reported to the caller below
-                failure.append(exc)
-                ready.set()
-
-        thread = threading.Thread(target=target, name="fakeipfs-daemon", daemon=True)
-        thread.start()
-        if not ready.wait(timeout):
-            self.request_stop()
-            raise DaemonError("fakeipfs daemon did not start in time")
-        if failure:
-            raise failure[0]
-        try:
+        with in_background(self._main, self.request_stop, "fakeipfs daemon", timeout):
             yield self
-        finally:
-            self.request_stop()
-            thread.join(timeout)
 
     # --- handlers ------------------------------------------------------------------------------
 
@@ -691,8 +778,8 @@ class Daemon:
 
     @staticmethod
     def _refuse(request: Any) -> Any:
-        """An API fault's ``"refuse"``, a crashed node: close the connection unanswered (the
-        client reports the connection aborted)."""
+        """An API fault's ``"refuse"`` (or a request on a connection accepted before its node
+        crashed): close the connection unanswered (the client reports the connection aborted)."""
         from aiohttp import web
         request.transport.close()
         return web.Response(status=500)  # never sent: the connection is gone

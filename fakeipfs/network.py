@@ -3,13 +3,16 @@ connects daemons.
 
 - Each node's identity is made from the network's seed (``identity.of(node, seed=f"{seed}-{i}")``),
   so the same seed always gives the same peer IDs; node ``i`` listens on
-  ``/ip4/127.0.0.1/tcp/{4001 + i}``. ``repo=DIR`` keeps node ``i``'s repo in ``DIR/i``.
+  ``/ip4/127.0.0.1/tcp/{4001 + i}`` (:meth:`Network.address`), the ``Addresses.Swarm`` of its
+  config, so its ``id`` and ``swarm addrs local`` name it. ``repo=DIR`` keeps node ``i``'s repo
+  in ``DIR/i``.
 - Connections are what ``ipfs swarm connect`` makes: ``connect(a, b)`` is ``a`` dialling ``b``
   (outbound for ``a``, inbound for ``b``). The ``connect`` topologies are ``"full"`` (node ``i``
   dials every ``j > i``), ``"line"`` (``i`` dials ``i + 1``), ``"ring"`` (a line, and the last
   node dials the first), ``"star"`` (node 0 dials every other) and ``"none"``.
-  :meth:`Network.partition` cuts every connection between groups, :meth:`Network.heal` makes
-  the cut ones again.
+  :meth:`Network.partition` cuts every connection between groups and keeps them apart until
+  :meth:`Network.heal`: a dial across a partition fails (:class:`Unreachable`; over the RPC,
+  ``swarm connect`` reports a refused dial); ``heal`` makes the cut connections again.
 - Content routing (bitswap, with every reachable peer a provider): a node missing a block asks
   the peers it can reach over current connections, nearest first (multi-hop), stores the block
   it gets and serves it on from then on. When no reachable peer has it, the node waits, as kubo
@@ -26,8 +29,10 @@ connects daemons.
   known network-wide at once (:meth:`Network.wait_for_subscribers`).
 - Faults (:mod:`fakeipfs.faults`, off by default, seeded): ``net.faults.set(...)`` and
   ``net.link(a, b).set(latency=, jitter=, drop=, duplicate=, reorder=)``; ``net.crash(i)`` /
-  ``net.restart(i)``. Without faults a publication is delivered before ``publish`` returns;
-  with them messages go hop by hop, late ones from a scheduler thread, and
+  ``net.restart(i)``, which :meth:`Network.observe` reports to the front doors serving the node
+  (its :class:`~fakeipfs.daemon.Daemon`, as each node of ``fakeipfs testnet``, closes its API
+  port and opens it again). Without faults a publication is delivered before ``publish``
+  returns; with them messages go hop by hop, late ones from a scheduler thread, and
   :meth:`Network.wait_quiescent` waits until none is in flight.
 
 Thread-safe: the network's state is guarded by one lock, never held while a block or message
@@ -47,6 +52,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from multiformats import CID
 
+from . import config as configmod
 from . import identity, pubsub
 from .errors import (ERR_CONTEXT_CANCELED, ERR_CONTEXT_DEADLINE_EXCEEDED, Canceled, DeadlineExceeded,
                      IPFSError, NotFound, err_not_found_offline, err_pubsub_message_too_large)
@@ -63,6 +69,12 @@ RECHECK = 0.05
 TOPOLOGIES = ("full", "line", "ring", "star", "none")
 
 NodeRef = Union[Node, int]
+#: ``observer(i)``: called with the position of a node that crashed or restarted.
+Observer = Callable[[int], None]
+
+
+class Unreachable(ConnectionError):
+    """``Network.connect`` between nodes a partition keeps apart (until ``Network.heal``)."""
 
 
 # --- request contexts (Go ``context.Context``, as far as fetching cares) ---------------------
@@ -191,6 +203,8 @@ class Network:
         self._conns: dict[int, dict[int, int]] = {}  # position -> peer position -> direction
         self._cut: dict[tuple[int, int], int] = {}  # connections a partition cut -> dialer
         self._down: dict[int, dict[int, int]] = {}  # crashed position -> its connections then
+        self._partitions: list[dict[int, int]] = []  # each partition's position -> group, until heal()
+        self._observers: list[tuple[Optional[Observer], Optional[Observer]]] = []  # (crashed, restarted)
         self._topics: dict[str, set[int]] = {}  # topic -> positions subscribed to it
         self._routes: dict[tuple[int, str], list[pubsub.PubSub]] = {}  # fault-free delivery plans
         #: last scheduled arrival per directed link ``(src, dst)``, and per publisher and
@@ -202,6 +216,7 @@ class Network:
             node = Node(kubo_version=kubo_version,
                         repo=None if repo is None else os.path.join(os.fspath(repo), str(i)))
             identity.of(node, seed=self._node_seed(i))
+            self._set_swarm_address(node, i)
             node.exchange = Bitswap(self, node)
             ps = pubsub.of(node)
             ps.router = FloodRouter(self, node, i)
@@ -221,6 +236,15 @@ class Network:
 
     def _node_seed(self, i: int) -> str:
         return f"{self.seed}-{i}"
+
+    @staticmethod
+    def _address(i: int) -> str:
+        return f"/ip4/127.0.0.1/tcp/{4001 + i}"
+
+    def _set_swarm_address(self, node: Node, i: int) -> None:
+        """Node ``i``'s config ``Addresses.Swarm``: its address on this network (kubo's host
+        reports its listen addresses from it: ``id``, ``swarm addrs local``/``listen``)."""
+        configmod.of(node).set("Addresses.Swarm", [self._address(i)])
 
     def _touch(self) -> None:
         """Something changed (lock held): forget delivery plans, wake waiters."""
@@ -242,11 +266,12 @@ class Network:
 
     def address(self, node: NodeRef) -> str:
         """The node's swarm address on this network."""
-        return f"/ip4/127.0.0.1/tcp/{4001 + self._pos(node)}"
+        return self._address(self._pos(node))
 
     def connect(self, a: NodeRef, b: NodeRef) -> None:
         """``a`` dials ``b`` (``ipfs swarm connect``); nothing changes if they are connected.
-        Dialling a crashed node (or from one) raises :class:`~fakeipfs.faults.NodeCrashed`."""
+        Dialling a crashed node (or from one) raises :class:`~fakeipfs.faults.NodeCrashed`, one
+        that a partition keeps apart :class:`Unreachable`."""
         i, j = self._pos(a), self._pos(b)
         if i == j:
             raise ValueError("Network.connect: dial to self attempted")
@@ -254,6 +279,9 @@ class Network:
             for k in (i, j):
                 if k in self._down:
                     raise NodeCrashed(self._crash_message(k))
+            if self._separated(i, j):
+                raise Unreachable(f"Network.connect: node {i} cannot reach node {j}: a partition "
+                                  f"separates them (Network.heal joins them again)")
             if j not in self._conns[i]:
                 self._conns[i][j], self._conns[j][i] = DIR_OUTBOUND, DIR_INBOUND
                 self._touch()
@@ -271,7 +299,8 @@ class Network:
 
     def partition(self, groups: Iterable[Iterable[NodeRef]]) -> None:
         """Cut every connection between nodes of different groups; the nodes in no group form
-        one more group. :meth:`heal` reconnects what was cut."""
+        one more group. Until :meth:`heal` (which reconnects what was cut), nodes this partition
+        or an earlier one put in different groups cannot connect (:meth:`separated`)."""
         group_of: dict[int, int] = {}
         for g, members in enumerate(groups):
             for member in members:
@@ -280,6 +309,7 @@ class Network:
                     raise ValueError(f"Network.partition: node {pos} is in two groups")
                 group_of[pos] = g
         with self._lock:
+            self._partitions.append(group_of)
             for i, peers in self._conns.items():
                 for j in list(peers):
                     if i < j and group_of.get(i, -1) != group_of.get(j, -1):
@@ -288,10 +318,20 @@ class Network:
                         del self._conns[i][j], self._conns[j][i]
             self._touch()
 
-    def heal(self) -> None:
-        """Remake the connections partitions cut (each dialled as before); one to a crashed
-        node is remade when it restarts."""
+    def separated(self, a: NodeRef, b: NodeRef) -> bool:
+        """Whether a partition not healed yet puts ``a`` and ``b`` in different groups."""
+        i, j = self._pos(a), self._pos(b)
         with self._lock:
+            return self._separated(i, j)
+
+    def _separated(self, i: int, j: int) -> bool:
+        return any(groups.get(i, -1) != groups.get(j, -1) for groups in self._partitions)
+
+    def heal(self) -> None:
+        """End every partition and remake the connections they cut (each dialled as before);
+        one to a crashed node is remade when it restarts."""
+        with self._lock:
+            self._partitions.clear()
             cut, self._cut = self._cut, {}
             for (i, j), dialer in cut.items():
                 other = j if dialer == i else i
@@ -352,10 +392,34 @@ class Network:
         return (f"fakeipfs: node {i} ({identity.of(self.nodes[i]).peer_id}) has crashed "
                 f"(Network.crash): connection refused")
 
+    def observe(self, *, crashed: Optional[Observer] = None,
+                restarted: Optional[Observer] = None) -> Callable[[], None]:
+        """Call ``crashed(i)`` once :meth:`crash` has stopped node ``i``, ``restarted(i)`` once
+        :meth:`restart` has started it again, in the thread that called them, in the order
+        the observers were added (a front door serving the node's API: its
+        :class:`~fakeipfs.daemon.Daemon` closes and reopens its ports). An observer's exception propagates to that caller, the
+        network's change made. Returns a function that removes the observer."""
+        entry = (crashed, restarted)
+        with self._lock:
+            self._observers.append(entry)
+
+        def remove() -> None:
+            with self._lock:
+                if entry in self._observers:
+                    self._observers.remove(entry)
+        return remove
+
+    def _notify_observers(self, which: int, i: int) -> None:
+        with self._lock:
+            callbacks = [entry[which] for entry in self._observers]
+        for callback in callbacks:
+            if callback is not None:
+                callback(i)
+
     def crash(self, node: NodeRef) -> None:
         """Stop a node as if its daemon died: its connections close, its subscriptions end, its
         API raises :class:`~fakeipfs.faults.NodeCrashed` and peers cannot reach it, until
-        :meth:`restart`."""
+        :meth:`restart`; then the observers hear of it (:meth:`observe`)."""
         i = self._pos(node)
         target = self.nodes[i]
         with self._lock:
@@ -374,12 +438,14 @@ class Network:
         target.__class__ = crashed_class(type(target))
         with self._lock:
             self._touch()  # wake fetches waiting on the node: they now raise
+        self._notify_observers(0, i)
 
     def restart(self, node: NodeRef) -> None:
         """Start a crashed node again, as a restarted daemon: what it held in memory is gone
         (an in-memory node comes back empty; a node with a repo keeps its blocks, pins and
-        config), its identity is the same, and it redials the connections it had (as peers
-        kubo's ``Peering.Peers`` names would be)."""
+        config), its identity and swarm address are the same, and it redials the connections it
+        had (as peers kubo's ``Peering.Peers`` names would be) except those a partition cuts,
+        which :meth:`heal` remakes; then the observers hear of it (:meth:`observe`)."""
         i = self._pos(node)
         target = self.nodes[i]
         with self._lock:
@@ -389,6 +455,7 @@ class Network:
         del target.__dict__["_crash_message"]
         if target.repo is None:
             target.reset()
+            self._set_swarm_address(target, i)
         else:
             keep = {k: target.__dict__[k] for k in ("exchange", "_pubsub")}
             repo, version, sharding = target.repo, str(target.kubo_version), target.sharding_enabled
@@ -404,10 +471,13 @@ class Network:
             for j, direction in self._down.pop(i).items():
                 if j in self._down:
                     self._down[j][i] = DIR_OUTBOUND if direction == DIR_INBOUND else DIR_INBOUND
+                elif self._separated(i, j):
+                    self._cut[(min(i, j), max(i, j))] = i if direction == DIR_OUTBOUND else j
                 else:
                     self._conns[i][j] = direction
                     self._conns[j][i] = DIR_OUTBOUND if direction == DIR_INBOUND else DIR_INBOUND
             self._touch()
+        self._notify_observers(1, i)
 
     # --- test helpers -------------------------------------------------------------------------
 

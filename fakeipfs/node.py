@@ -510,15 +510,17 @@ class Node(DagCommands, ObjectCommands):
     def reset(self) -> None:
         """Make this in-memory node a fresh one of the same kubo version: no pins, keys, IPNS
         records or requests logged, no block but the empty MFS root (as a new node has); a new
-        identity (made again from its seed if it had one) and default config. Pubsub
+        identity (made again from its seed if it had one) and default config but for
+        ``Addresses.Swarm`` (where it listens: a network node keeps its address). Pubsub
         subscriptions are closed (their readers end); the pubsub stays on its network
         (:meth:`~fakeipfs.pubsub.PubSub.reset`).
         Objects holding the node (clients, daemon) keep working with it. Call it with no
         request in flight. A repo-backed node is refused (``ValueError``)."""
         self._require_memory("reset")
-        from . import identity, mfs
+        from . import config, identity, mfs
         old_pubsub = self.__dict__.get("_pubsub")
         seed = getattr(self.__dict__.get("_identity"), "seed", None)
+        swarm = config.of(self).get("Addresses.Swarm")
         with self._lock:
             for name in list(self.__dict__):
                 if name not in ("kubo_version", "repo", "sharding_enabled", "_lock", "exchange", "_pubsub"):
@@ -529,6 +531,7 @@ class Node(DagCommands, ObjectCommands):
             mfs.of(self)  # a fresh node's MFS root, as __init__ stores it
             if seed is not None:
                 identity.of(self, seed)
+            config.of(self).set("Addresses.Swarm", swarm)
         if old_pubsub is not None:
             old_pubsub.reset()
 

@@ -281,6 +281,10 @@ def restore_network(network: Any, snapshot: NetworkSnapshot) -> None:
         if node.kubo_version != saved.kubo_version:
             raise ValueError(f"restore_network: node {i} emulates kubo {node.kubo_version}, "
                              f"its snapshot is of kubo {saved.kubo_version}")
+    for dialer, dialled in snapshot.links:
+        if network.separated(dialer, dialled):
+            raise ValueError(f"restore_network: nodes {dialer} and {dialled} are partitioned "
+                             f"(Network.heal() first)")
     for node, saved in zip(nodes, snapshot.nodes):
         node.restore(saved)
     for node in nodes:

@@ -6,8 +6,13 @@ free port of its own), its gateway, when there is one, on the gateway's port plu
 node is a :class:`~fakeipfs.daemon.Daemon` (the same ``/api/v0/*``, gateway and
 ``/fakeipfs/v0/*`` control endpoints, ``/fakeipfs/v0/faults`` included), all on one event loop.
 A port already in use stops the start with :class:`~fakeipfs.daemon.DaemonError` naming the
-node and the port, and nothing is left listening. ``ipfs shutdown`` sent to one node closes
-that node's API only; SIGINT/SIGTERM (:meth:`Testnet.run`) or leaving
+node and the port, and nothing is left listening. A node that crashes
+(:meth:`Network.crash <fakeipfs.network.Network.crash>`, or ``{"crash": i}`` on any node's
+``/fakeipfs/v0/faults``) is a daemon that died: its ports close (a client's connect is refused,
+``ECONNREFUSED``) until it restarts, when it listens on the same ports again (each
+:class:`~fakeipfs.daemon.Daemon` follows its node, :meth:`Network.observe
+<fakeipfs.network.Network.observe>`). ``ipfs shutdown`` sent to one node closes that node's API
+only; SIGINT/SIGTERM (:meth:`Testnet.run`) or leaving
 :meth:`Testnet.background` stops them all.
 
 Startup lines (stable: scripts parse them), one per node in network order, then a last line::
@@ -29,12 +34,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import signal
-import threading
 from typing import Any, Callable, Iterator, Optional
 
 from . import identity, versions
-from .daemon import DEFAULT_API, MSG_SHUTDOWN, Daemon, DaemonError
+from .daemon import DEFAULT_API, MSG_SHUTDOWN, Daemon, DaemonError, in_background, on_signals
 from .multiaddr import Multiaddr, MultiaddrError
 from .network import Network
 
@@ -125,9 +128,7 @@ class Testnet:
         watchers = [asyncio.ensure_future(self._watch(d)) for d in self.daemons]
         try:
             if handle_signals:
-                loop = asyncio.get_running_loop()
-                for sig in (signal.SIGINT, signal.SIGTERM):
-                    loop.add_signal_handler(sig, self._on_signal)
+                on_signals(self._on_signal)
             ready()
             assert self._stop is not None
             await self._stop.wait()
@@ -161,25 +162,5 @@ class Testnet:
     @contextlib.contextmanager
     def background(self, timeout: float = 10.0) -> Iterator["Testnet"]:
         """Serve from a background thread for the ``with`` block; stopped and joined after it."""
-        ready = threading.Event()
-        failure: list[BaseException] = []
-
-        def target() -> None:
-            try:
-                asyncio.run(self._main(ready.set, handle_signals=False))
-            except BaseException as exc:  # reported to the caller below
-                failure.append(exc)
-                ready.set()
-
-        thread = threading.Thread(target=target, name="fakeipfs-testnet", daemon=True)
-        thread.start()
-        if not ready.wait(timeout):
-            self.request_stop()
-            raise DaemonError("fakeipfs testnet did not start in time")
-        if failure:
-            raise failure[0]
-        try:
+        with in_background(self._main, self.request_stop, "fakeipfs testnet", timeout):
             yield self
-        finally:
-            self.request_stop()
-            thread.join(timeout)

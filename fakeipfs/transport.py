@@ -6,8 +6,9 @@ session has a transport adapter mounted; ``fakeipfs.mock()`` patches
 ``ipfshttpclient.connect`` so unmodified application code gets such a client.
 
 API faults (:mod:`fakeipfs.api_faults`) and crashed nodes answer here as over HTTP: a fault's
-reply, or the exception the client library raises when the daemon closes the connection
-unanswered or does not answer before the client's read timeout (raised at once).
+reply, or the exception the client library raises when the daemon refuses the connect (a
+crashed node), closes the connection unanswered or does not answer before the client's read
+timeout (raised at once).
 """
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from typing import Any, Iterator, Optional
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
+import urllib3.connection
 import urllib3.exceptions
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
@@ -140,15 +143,25 @@ def _answer(dispatcher: Dispatcher, rpc_request: Request) -> Response:
 
 
 def _requests_failure(exc: Exception, request: requests.PreparedRequest, timeout: Any) -> requests.RequestException:
-    """What ``requests`` raises over HTTP when the daemon closes the connection unanswered
-    (``ConnectionError`` around urllib3's ``ProtocolError``) or does not answer in time
-    (``ReadTimeout``; at once here, as if the client's read timeout had passed)."""
+    """What ``requests`` raises over HTTP when the connect is refused (``ConnectionError``
+    around urllib3's ``MaxRetryError`` caused by ``NewConnectionError``: requests' adapter
+    retries nothing), when the daemon closes the connection unanswered (``ConnectionError``
+    around urllib3's ``ProtocolError``) or does not answer in time (``ReadTimeout``; at once
+    here, as if the client's read timeout had passed)."""
+    parts = urlsplit(request.url or "")
+    host, port = parts.hostname or "", parts.port or 80
+    if isinstance(exc, api_faults.ConnectionRefused):
+        refused = urllib3.exceptions.NewConnectionError(
+            urllib3.connection.HTTPConnection(host, port),
+            f"{api_faults.NEW_CONNECTION_FAILED}: {api_faults.ECONNREFUSED}")
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        return requests.ConnectionError(urllib3.exceptions.MaxRetryError(
+            urllib3.HTTPConnectionPool(host, port), path, refused), request=request)
     if isinstance(exc, api_faults.Refused):
         return requests.ConnectionError(urllib3.exceptions.ProtocolError(
             api_faults.ABORTED, http.client.RemoteDisconnected(api_faults.REMOTE_DISCONNECTED)), request=request)
-    parts = urlsplit(request.url or "")
     read = timeout[1] if isinstance(timeout, tuple) else timeout
-    pool = f"HTTPConnectionPool(host={parts.hostname!r}, port={parts.port or 80})"
+    pool = f"HTTPConnectionPool(host={host!r}, port={port})"
     return requests.ReadTimeout(urllib3.exceptions.ReadTimeoutError(
         pool, request.url, f"Read timed out. (read timeout={read})"), request=request)  # type: ignore[arg-type]
 
@@ -293,8 +306,11 @@ def _httpx_request(request: Any, body: Any) -> Request:
 
 
 def _httpx_failure(exc: Exception, request: Any) -> Exception:
-    """What httpx raises over HTTP for a connection closed unanswered or a read timeout."""
+    """What httpx raises over HTTP for a refused connect, a connection closed unanswered or a
+    read timeout."""
     import httpx
+    if isinstance(exc, api_faults.ConnectionRefused):
+        return httpx.ConnectError(api_faults.ECONNREFUSED, request=request)
     if isinstance(exc, api_faults.Refused):
         return httpx.RemoteProtocolError(api_faults.HTTPX_DISCONNECTED, request=request)
     return httpx.ReadTimeout("timed out", request=request)

@@ -62,6 +62,7 @@ import requests
 from multiformats import multibase
 
 from fakeipfs import transport
+from fakeipfs.multiaddr import Multiaddr
 from fakeipfs.rpc.dispatcher import Dispatcher
 from fakeipfs.versions import KuboVersion
 
@@ -232,12 +233,21 @@ def legacy_message(message: Json) -> Json:
 class Stream:
     """An open streaming answer: iterate the decoded JSON objects (raw chunks without a decoder);
     :meth:`close` (also on leaving a ``with`` block, or from another thread) ends the HTTP
-    stream, and iteration stops."""
+    stream, and iteration stops.
+
+    Closing from another thread while a reader is blocked on the socket only shuts the socket
+    down; the reader, woken, closes the response itself. Closing the response there would hand
+    its connection back to the session's pool while the reader's urllib3 still winds it down
+    (closing it on the read error): another thread's request on that connection then failed
+    with ``ResponseNotReady`` (seen as a Grid worker's model that "is not a model")."""
 
     def __init__(self, response: requests.Response, decode: bool,
                  transform: Callable[[Json], Json] = lambda item: item) -> None:
         self._response = response
         self._closed = threading.Event()
+        self._state = threading.Lock()  # guards _reading, _released and the closing decision
+        self._reading = False
+        self._released = False
         self._items = self._decoded(transform) if decode else self._chunks()
 
     @property
@@ -274,8 +284,10 @@ class Stream:
         return self
 
     def __next__(self) -> Json:
-        if self.closed:
-            raise StopIteration
+        with self._state:
+            if self.closed:
+                raise StopIteration
+            self._reading = True
         try:
             return next(self._items)
         except StopIteration:
@@ -284,12 +296,28 @@ class Stream:
             if self.closed:  # closed from another thread while reading: whatever broke, it ends
                 raise StopIteration from None
             raise
+        finally:
+            with self._state:
+                self._reading = False
+                closed_meanwhile = self.closed
+            if closed_meanwhile:
+                self._release()
 
     def close(self) -> None:
-        if self.closed:
-            return
-        self._closed.set()
-        _shutdown_socket(self._response)
+        with self._state:
+            if self.closed:
+                return
+            self._closed.set()
+            reader_releases = self._reading and _shutdown_socket(self._response)
+        if not reader_releases:
+            self._release()
+
+    def _release(self) -> None:
+        """Close the response (its connection goes back to the pool), once."""
+        with self._state:
+            if self._released:
+                return
+            self._released = True
         self._response.close()
 
     def __enter__(self) -> "Stream":
@@ -299,16 +327,19 @@ class Stream:
         self.close()
 
 
-def _shutdown_socket(response: requests.Response) -> None:
+def _shutdown_socket(response: requests.Response) -> bool:
     """Wake a reader blocked on the socket in another thread: ``close`` alone does not (Linux
-    keeps a ``recv`` waiting on a closed descriptor). In-process answers have no socket."""
+    keeps a ``recv`` waiting on a closed descriptor). False if there is no socket (in-process
+    answers, which ``close`` wakes)."""
     connection = getattr(response.raw, "_connection", None)
     sock = getattr(connection, "sock", None)
-    if sock is not None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+    if sock is None:
+        return False
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    return True
 
 
 def _communication_error(exc: requests.RequestException) -> CommunicationError:
@@ -496,6 +527,15 @@ def connect(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, base: str = DEFA
     client = Client(host, port, base, **kwargs)
     assert_version(client.version()["Version"])
     return client
+
+
+def connect_multiaddr(addr: str, **kwargs: Any) -> Client:
+    """:func:`connect` to the RPC API at a multiaddr, as kubo prints it (``RPC API server
+    listening on /ip4/127.0.0.1/tcp/5001``) and writes it to ``$IPFS_PATH/api``;
+    ``/ip4``, ``/ip6`` and ``/dns*`` hosts, an optional ``/http`` suffix. A malformed address
+    raises :class:`fakeipfs.multiaddr.MultiaddrError` (a ``ValueError``)."""
+    parsed = Multiaddr.parse(addr)
+    return connect(parsed.url_host(), parsed.port, **kwargs)
 
 
 def for_node(node: Any, **kwargs: Any) -> Client:

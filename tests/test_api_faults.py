@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from typing import Iterator
 
 import httpx
 import ipfshttpclient
 import pytest
 import requests
+import urllib3
 
 import fakeipfs
 import fakeipfs.transport as t
@@ -193,16 +195,44 @@ def test_async_httpx_in_process():
     assert asyncio.run(main()) == 200
 
 
-def test_a_crashed_node_refuses_in_process_as_over_http():
+def refused(host: str, port: int, path: str) -> str:
+    """What requests (urllib3's ``MaxRetryError``) says of a refused connect."""
+    return (f"HTTPConnectionPool(host='{host}', port={port}): Max retries exceeded with url: {path} "
+            f"(Caused by NewConnectionError(\"HTTPConnection(host='{host}', port={port}): "
+            f"Failed to establish a new connection: [Errno 111] Connection refused\"))")
+
+
+def test_a_crashed_node_refuses_the_connect_in_process_as_over_http():
+    """The daemon of a crashed node closes its port (ECONNREFUSED); in-process the transports
+    raise what their libraries raise for that; after the restart the same port answers."""
     net = Network(3, seed=2)
-    net.crash(1)
-    with pytest.raises(ipfshttpclient.exceptions.ProtocolError, match="Remote end closed connection without response"):
-        t.client(net.nodes[1]).id()
-    with pytest.raises(httpx.RemoteProtocolError):
-        t.httpx_client(net.nodes[1]).post("/api/v0/id")
-    assert t.client(net.nodes[0]).add_bytes(b"hello world") == HELLO  # the others answer
-    net.restart(1)
-    assert t.client(net.nodes[1]).id()["ID"] == fakeipfs.identity.of(net.nodes[1]).peer_id
+    node = net.nodes[1]
+    with served(node) as daemon:
+        assert daemon.api_addr is not None
+        port = daemon.api_addr.port
+        net.crash(1)
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        for client, host, at in ((t.client(node), "fakeipfs.invalid", 5001), (http_client(daemon), "127.0.0.1", port)):
+            with pytest.raises(ipfshttpclient.exceptions.ConnectionError) as exc:
+                client.id()
+            assert str(exc.value) == "ConnectionError: " + refused(host, at, "/api/v0/id?stream-channels=true")
+        for session, host, at in ((inproc_session(node), "fakeipfs.invalid", 5001), (requests.Session(), "127.0.0.1", port)):
+            with pytest.raises(requests.ConnectionError) as info:
+                session.post(f"http://{host}:{at}/api/v0/version")
+            cause = info.value.args[0]
+            assert isinstance(cause, urllib3.exceptions.MaxRetryError)
+            assert isinstance(cause.reason, urllib3.exceptions.NewConnectionError)
+            assert str(cause) == refused(host, at, "/api/v0/version")
+            assert info.value.request is not None and info.value.response is None
+        for httpx_client in (t.httpx_client(node), httpx.Client(base_url=url(daemon, ""))):
+            with httpx_client, pytest.raises(httpx.ConnectError, match=r"^\[Errno 111\] Connection refused$"):
+                httpx_client.post("/api/v0/id")
+        assert t.client(net.nodes[0]).add_bytes(b"hello world") == HELLO  # the others answer
+        net.restart(1)
+        assert daemon.api_addr.port == port
+        for client in (t.client(node), http_client(daemon)):
+            assert client.id()["ID"] == fakeipfs.identity.of(node).peer_id
 
 
 # --- the control endpoint -------------------------------------------------------------------------

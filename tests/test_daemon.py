@@ -27,6 +27,7 @@ from fakeipfs.daemon import (ERR_ACCESS_DENIED, Daemon, DaemonError, RemoteNode,
                              auth_header, node_for_repo)
 from fakeipfs.multiaddr import Multiaddr, MultiaddrError
 from fakeipfs.unixfs.files import File
+from procutil import child
 
 HELLO = "Qmf412jQZiuVUtdgnB36FXFX7xg5V6KEbSJ4dpQuhkLyfD"  # "hello world"
 HELLO_NL = "QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o"  # "hello world\n"
@@ -163,9 +164,8 @@ def test_shutdown_command_stops_the_daemon(tmp_path: Path):
 def test_sigterm_stops_a_daemon_process_and_keeps_its_data(tmp_path: Path):
     repo = tmp_path / "repo"
     env = dict(os.environ, FAKEIPFS_PATH=str(repo))
-    proc = subprocess.Popen([sys.executable, "-m", "fakeipfs.cli", "daemon", "--api", LOCAL, "--gateway", ""],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
-    try:
+    with child([sys.executable, "-m", "fakeipfs.cli", "daemon", "--api", LOCAL, "--gateway", ""],
+               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True) as proc:
         lines = []
         for line in proc.stdout:  # type: ignore[union-attr]
             lines.append(line.rstrip("\n"))
@@ -182,10 +182,6 @@ def test_sigterm_stops_a_daemon_process_and_keeps_its_data(tmp_path: Path):
         assert added == {"Name": "hello.txt", "Hash": HELLO, "Size": "19"}
         proc.send_signal(signal.SIGTERM)
         rest, _ = proc.communicate(timeout=15)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
     assert proc.returncode == 0
     assert rest.splitlines() == ["Received interrupt signal, shutting down...",
                                  "(Hit ctrl-c again to force-shutdown the daemon.)"]
@@ -368,9 +364,8 @@ def test_200mb_add_streams_in_bounded_server_memory(tmp_path: Path):
     size = 200 << 20
     expected = Node().add(_Pattern(size), only_hash=True)[-1].cid
     env = dict(os.environ, FAKEIPFS_PATH=str(tmp_path / "repo"))
-    proc = subprocess.Popen([sys.executable, "-m", "fakeipfs.cli", "daemon", "--in-memory", "--api", LOCAL,
-                             "--gateway", ""], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
-    try:
+    with child([sys.executable, "-m", "fakeipfs.cli", "daemon", "--in-memory", "--api", LOCAL, "--gateway", ""],
+               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True) as proc:
         addr = None
         for line in proc.stdout:  # type: ignore[union-attr]
             if "API server listening on " in line:
@@ -387,13 +382,8 @@ def test_200mb_add_streams_in_bounded_server_memory(tmp_path: Path):
         assert answer.status_code == 200
         assert answer.json()["Hash"] == str(expected)
         peak = _vm(proc.pid, "VmHWM")
-    finally:
         proc.send_signal(signal.SIGTERM)
-        try:
-            proc.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        proc.communicate(timeout=10)
     assert peak - before < 64 << 20, f"server RSS grew by {(peak - before) >> 20} MiB for a 200 MiB add"
 
 

@@ -42,6 +42,35 @@ def test_connections_and_peers():
         Network(2, connect="mesh")
 
 
+def test_each_node_listens_on_its_own_swarm_address(tmp_path):
+    """Node i's config ``Addresses.Swarm`` is its network address, which ``id`` and ``swarm addrs
+    local``/``listen`` report (kubo core/commands/id.go, swarm.go: the host's listen addresses);
+    a restarted node keeps it, in memory or with a repo."""
+    net = Network(3, seed=5)
+    ids = [identity.of(n).peer_id for n in net.nodes]
+    for i, node in enumerate(net.nodes):
+        ipfs = node.client()
+        assert fakeipfs.config.of(node).get("Addresses.Swarm") == [f"/ip4/127.0.0.1/tcp/{4001 + i}"]
+        assert net.address(i) == f"/ip4/127.0.0.1/tcp/{4001 + i}"
+        assert ipfs.id()["Addresses"] == [f"/ip4/127.0.0.1/tcp/{4001 + i}/p2p/{ids[i]}"]
+        assert ipfs._client.request("/swarm/addrs/listen", decoder="json") == [
+            {"Strings": [f"/ip4/127.0.0.1/tcp/{4001 + i}"]}]
+        assert ipfs._client.request("/swarm/addrs/local", opts={"id": "true"}, decoder="json") == [
+            {"Strings": [f"/ip4/127.0.0.1/tcp/{4001 + i}/p2p/{ids[i]}"]}]
+    old = Network(2, seed=5, kubo_version="0.4.23")  # before 0.5 peer addresses end in /ipfs/<id>
+    assert old.nodes[1].client().id()["Addresses"] == [
+        f"/ip4/127.0.0.1/tcp/4002/ipfs/{identity.of(old.nodes[1]).peer_id}"]
+    net.crash(2)
+    net.restart(2)
+    assert net.nodes[2].client().id()["Addresses"] == [f"/ip4/127.0.0.1/tcp/4003/p2p/{ids[2]}"]
+    net.nodes[1].reset()  # a fresh node where node 1 listened: same seed, same address
+    assert net.nodes[1].client().id()["Addresses"] == [f"/ip4/127.0.0.1/tcp/4002/p2p/{ids[1]}"]
+    on_disk = Network(2, seed=5, repo=tmp_path)
+    on_disk.crash(1)
+    on_disk.restart(1)
+    assert fakeipfs.config.of(on_disk.nodes[1]).get("Addresses.Swarm") == ["/ip4/127.0.0.1/tcp/4002"]
+
+
 @pytest.mark.parametrize("topology, dials", [
     ("full", {(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)}),
     ("line", {(0, 1), (1, 2), (2, 3)}),
@@ -247,6 +276,64 @@ def test_pubsub_reaches_every_connected_subscriber_but_not_across_a_partition():
             subs[n].next(timeout=0.1)
     pubsub.of(b).publish("news", b"from b")
     assert subs[c].next(timeout=1).data == b"from b"
+
+
+def test_a_partition_keeps_its_groups_apart_until_heal():
+    """Nodes in different groups of a partition cannot connect (``Unreachable``) until heal();
+    nodes in no group are one more group; a second partition adds to the first."""
+    net = Network(4, connect="none")
+    net.partition([[0], [1]])  # 2 and 3: the third group
+    assert [net.separated(0, j) for j in range(4)] == [False, True, True, True]
+    assert not net.separated(2, 3)
+    with pytest.raises(network.Unreachable) as exc:
+        net.connect(0, 2)
+    assert str(exc.value) == ("Network.connect: node 0 cannot reach node 2: a partition separates them "
+                              "(Network.heal joins them again)")
+    assert isinstance(exc.value, ConnectionError) and net.peers(0) == []
+    net.connect(2, 3)
+    net.partition([[2], [3]])  # cuts 2 - 3 as well
+    assert net.peers(2) == [] and net.separated(2, 3) and net.separated(0, 1)
+    with pytest.raises(network.Unreachable):
+        net.connect(3, 2)
+    net.heal()
+    assert not any(net.separated(i, j) for i in range(4) for j in range(4))
+    assert net.connections(2) == [(net.nodes[3], network.DIR_OUTBOUND)]  # redialled as before
+    net.connect(0, 2)
+    assert net.peers(0) == [net.nodes[2]]
+
+
+def test_a_node_restarting_during_a_partition_stays_cut_off_until_heal():
+    net = Network(3)  # full: 0 dials 1 and 2, 1 dials 2
+    net.crash(2)
+    net.partition([[0], [1, 2]])
+    net.restart(2)
+    assert net.peers(2) == [net.nodes[1]]  # redialled within its group only
+    assert net.peers(0) == []
+    net.heal()
+    assert net.connections(0) == [(net.nodes[1], network.DIR_OUTBOUND), (net.nodes[2], network.DIR_OUTBOUND)]
+    assert net.connections(2) == [(net.nodes[0], network.DIR_INBOUND), (net.nodes[1], network.DIR_INBOUND)]
+
+
+def test_observers_hear_of_crashes_and_restarts_after_the_change():
+    net = Network(3)
+    heard: list = []
+    remove = net.observe(crashed=lambda i: heard.append(("crashed", i, net.crashed)),
+                         restarted=lambda i: heard.append(("restarted", i, net.crashed)))
+    net.observe(restarted=lambda i: heard.append(("second", i)))
+    net.crash(1)
+    net.restart(1)
+    assert heard == [("crashed", 1, [1]), ("restarted", 1, []), ("second", 1)]
+    remove()
+    remove()  # removing twice is harmless
+    net.crash(0)
+    assert len(heard) == 3
+
+    def refuse(i: int) -> None:
+        raise OSError(f"cannot listen for node {i}")
+    net.observe(restarted=refuse)
+    with pytest.raises(OSError, match="^cannot listen for node 0$"):
+        net.restart(0)
+    assert net.crashed == [] and heard[-1] == ("second", 0)  # the restart happened; earlier observers ran
 
 
 def test_only_subscribers_relay_messages():

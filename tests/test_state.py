@@ -212,7 +212,12 @@ def test_a_network_snapshot_needs_a_network_like_it():
     down.crash(1)
     with pytest.raises(ValueError, match=r"^restore_network: node 1 has crashed \(Network.restart it first\)$"):
         state.restore_network(down, saved)
+    apart = Network(2)
+    apart.partition([[0], [1]])
+    with pytest.raises(ValueError, match=r"^restore_network: nodes 0 and 1 are partitioned \(Network.heal\(\) first\)$"):
+        state.restore_network(apart, saved)
     assert other.nodes[0].pin_ls() == {HELLO: "recursive"}
+    assert links(apart) == [[], []]
 
 
 # --- the daemon's control endpoints --------------------------------------------------------------

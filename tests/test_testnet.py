@@ -19,6 +19,7 @@ from fakeipfs import cli, identity, pubsub
 from fakeipfs.daemon import DaemonError
 from fakeipfs.network import Network
 from fakeipfs import testnet as testnets
+from procutil import child
 
 LOCAL = "/ip4/127.0.0.1/tcp/0"
 
@@ -125,22 +126,61 @@ def test_line_topology_fetches_through_the_middle_node_unless_partitioned():
         assert testnet.client(2).cat(cut_off) == b"cut off"
 
 
-def test_a_crashed_node_refuses_and_the_rest_keep_working():
-    with serving(3) as testnet:
-        net = testnet.network
+def refuses(port: int) -> bool:
+    """Whether a TCP connect to 127.0.0.1:``port`` is refused (nothing listens there)."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+def test_a_crashed_node_refuses_connections_until_it_restarts_on_the_same_ports():
+    lines: list[str] = []
+    net = Network(3, seed=11)
+    testnet = testnets.Testnet(net, api=LOCAL, gateway=LOCAL, say=lines.append)
+    with testnet.background():
         ids = [identity.of(n).peer_id for n in net.nodes]
+        api, gateway = testnet.api_addrs[1], testnet.daemons[1].gateway_addr
+        assert api is not None and gateway is not None
+        client = testnet.client(1)
+        assert client.id()["ID"] == ids[1]  # a kept-alive connection: the crash closes it too
         net.crash(1)
-        with pytest.raises(ipfshttpclient.exceptions.ProtocolError, match="Remote end closed connection without response"):
-            testnet.client(1).id()
+        assert refuses(api.port) and refuses(gateway.port)
+        with pytest.raises(ipfshttpclient.exceptions.ConnectionError, match=r"\[Errno 111\] Connection refused"):
+            client.id()
         cid = testnet.client(0).add_bytes(b"still here")
         assert testnet.client(2).cat(cid) == b"still here"
         assert swarm_peers(testnet, 0) == [ids[2]]
-        # the control endpoint of any node restarts it
+        # the control endpoint of any node restarts it; its ports are the ones it had
         addr = testnet.api_addrs[0]
         assert addr is not None
         assert requests.post(addr.url("/fakeipfs/v0/faults"), json={"restart": 1}).json()["crashed"] == []
-        assert testnet.client(1).id()["ID"] == ids[1]
+        assert testnet.api_addrs[1] == api and testnet.daemons[1].gateway_addr == gateway
+        back = client.add_bytes(b"back")
+        assert requests.get(gateway.url(f"/ipfs/{back}")).content == b"back"
         assert swarm_peers(testnet, 1) == [ids[0], ids[2]]
+        # a node crashing itself through its own control endpoint answers, then goes
+        crashed = requests.post(addr.url("/fakeipfs/v0/faults"), json={"crash": 0})
+        assert (crashed.status_code, crashed.json()["crashed"]) == (200, [0])
+        assert refuses(addr.port)
+        net.restart(0)
+        assert testnet.client(0).cat(cid) == b"still here"
+
+
+def test_a_node_crashed_before_the_start_listens_once_restarted():
+    net = Network(2, seed=11)
+    net.crash(1)
+    testnet = testnets.Testnet(net, api=LOCAL, say=lambda _: None)
+    with testnet.background():
+        api = testnet.api_addrs[1]
+        assert api is not None and refuses(api.port)
+        assert testnet.client(0).id()["ID"] == identity.of(net.nodes[0]).peer_id
+        net.restart(1)
+        assert testnet.client(1).id()["ID"] == identity.of(net.nodes[1]).peer_id
+    assert refuses(api.port)  # stopped: every port closed
+    net.crash(1)  # no observer is left: nothing serves the network any more
+    net.restart(1)
 
 
 def test_a_port_in_use_names_the_node_and_the_port(capsys):
@@ -164,11 +204,9 @@ def test_a_port_in_use_names_the_node_and_the_port(capsys):
 def test_cli_testnet_process_prints_its_nodes_serves_them_and_stops_on_sigint():
     base = free_port_range(6)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "fakeipfs.cli", "testnet", "--nodes", "3", "--api", f"/ip4/127.0.0.1/tcp/{base}",
-         "--gateway", f"/ip4/127.0.0.1/tcp/{base + 3}", "--topology", "line", "--seed", "4", "--kubo-version", "0.22.0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
+    with child([sys.executable, "-m", "fakeipfs.cli", "testnet", "--nodes", "3", "--api", f"/ip4/127.0.0.1/tcp/{base}",
+                "--gateway", f"/ip4/127.0.0.1/tcp/{base + 3}", "--topology", "line", "--seed", "4",
+                "--kubo-version", "0.22.0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as process:
         assert process.stdout is not None
         lines = []
         for line in process.stdout:
@@ -187,10 +225,6 @@ def test_cli_testnet_process_prints_its_nodes_serves_them_and_stops_on_sigint():
         assert [p["Peer"] for p in clients[1].swarm.peers()["Peers"]] == [ids[0], ids[2]]
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert (process.returncode, err) == (0, "")
     assert out == "Received interrupt signal, shutting down...\n(Hit ctrl-c again to force-shutdown the daemon.)\n"
 

@@ -8,8 +8,9 @@ finds no peer by lookup (go-libp2p-kbucket ``ErrLookupFailure``, "failed to find
 table") and reaches no address it dials (a TCP dial is refused). A node of a
 :class:`fakeipfs.network.Network` lists its connections in ``swarm peers``/``swarm addrs``, and
 ``swarm connect``/``disconnect`` change them: the other nodes listen at their
-``Network.address`` (a crashed one nowhere), and a peer lookup finds the nodes reachable over
-current connections.
+``Network.address`` (a crashed one nowhere; one a :meth:`~fakeipfs.network.Network.partition`
+keeps apart cannot be reached there, so its dial is refused as a crashed one's until
+``heal``), and a peer lookup finds the nodes reachable over current connections.
 """
 from __future__ import annotations
 
@@ -363,16 +364,18 @@ def _resolve_addresses(addrs: list[str]) -> dict[str, list[str]]:
 
 class _Swarm:
     """The node's view of its swarm for ``swarm connect``/``disconnect``: the peers of its
-    :class:`~fakeipfs.network.Network` by peer ID, and who listens on which address (a lone
-    node: nobody; a crashed node listens nowhere, as a stopped daemon)."""
+    :class:`~fakeipfs.network.Network` by peer ID, and who listens on which address as this
+    node can reach it (a lone node: nobody; a crashed node listens nowhere, as a stopped
+    daemon; a node a partition keeps apart is out of reach, its dial refused likewise)."""
 
     def __init__(self, node: Any) -> None:
         self.node = node
-        self.net = networkmod.of(node)
-        nodes = self.net.nodes if self.net is not None else []
+        self.net = net = networkmod.of(node)
+        nodes = net.nodes if net is not None else []
         self.by_id = {str(identity.of(n).id): n for n in nodes if n is not node}
-        self.by_addr = {self.net.address(n): n for n in nodes if not isinstance(n, CrashedNode)} \
-            if self.net is not None else {}
+        self.by_addr = {net.address(n): n for n in nodes
+                        if not isinstance(n, CrashedNode) and not net.separated(node, n)} \
+            if net is not None else {}
 
     def connected(self, peer: Any) -> bool:
         return self.net is not None and any(p is peer for p in self.net.peers(self.node))

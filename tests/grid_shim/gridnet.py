@@ -1,5 +1,6 @@
-"""A Grid on a :class:`fakeipfs.Network` for the protocol and federated tests: a client on node
-0 and a started worker on each other node, each through Grid's flat client."""
+"""Helpers of grid_shim's tests: a Grid on a :class:`fakeipfs.Network` for the protocol and
+federated tests (a client on node 0 and a started worker on each other node, each through
+Grid's flat client), and a node served by a fakeipfs daemon."""
 from __future__ import annotations
 
 import contextlib
@@ -9,6 +10,7 @@ from typing import Iterator
 import pytest
 
 import fakeipfs
+from fakeipfs.daemon import Daemon
 from grid_shim import ipfsapi
 from grid_shim.client import KerasClient
 from grid_shim.worker import Worker
@@ -17,6 +19,13 @@ from grid_shim.worker import Worker
 #: ``np.array(x)``): thousands of lines per test file. ``pytestmark = KERAS_NUMPY2_WARNINGS`` hides them.
 KERAS_NUMPY2_WARNINGS = pytest.mark.filterwarnings(
     "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning")
+
+
+@contextlib.contextmanager
+def served(node: fakeipfs.Node) -> Iterator[Daemon]:
+    """``node`` served over HTTP by a fakeipfs daemon on a free loopback port (``api_addr``)."""
+    with Daemon(node, api="/ip4/127.0.0.1/tcp/0", gateway=None, say=lambda line: None).background() as daemon:
+        yield daemon
 
 
 @dataclass

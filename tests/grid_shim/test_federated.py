@@ -5,20 +5,12 @@ import numpy as np
 import pytest
 
 from grid_shim.client import NoWorkers, WorkerTimeout
-from grid_shim.demo import XOR_INPUT, XOR_TARGET, xor_model
+from grid_shim.demo import XOR_INPUT, XOR_TARGET
 from grid_shim.federated import average_weights, fedavg_round
-from grid_shim.keras import ipfs2keras, keras2ipfs, load_keras
+from grid_shim.keras import ipfs2keras, keras2ipfs
 from gridnet import KERAS_NUMPY2_WARNINGS, grid_network
 
 pytestmark = KERAS_NUMPY2_WARNINGS
-
-keras = load_keras()
-
-
-@pytest.fixture(scope="module")
-def model():
-    keras.utils.set_random_seed(0)
-    return xor_model(0.5)
 
 
 def test_average_weights_is_weighted_by_samples():

@@ -6,9 +6,12 @@ from __future__ import annotations
 import base64
 import json
 import socket
+import threading
 import time
+import types
 
 import pytest
+import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from multiformats import multibase
@@ -259,6 +262,55 @@ def test_stream_decodes_values_split_across_chunks_and_lines():
         list(ipfsapi.Stream(_ChunkedResponse([b"{nope}\n"]), True))
 
 
+class _BlockingResponse:
+    """An HTTP stream whose second read blocks until its socket is shut down (then fails, as a
+    read on a shut-down socket does); records which thread closes it."""
+
+    def __init__(self):
+        self.reading = threading.Event()
+        self.shut = threading.Event()
+        self.closed_by: list[str] = []
+        self.raw = types.SimpleNamespace(_connection=types.SimpleNamespace(
+            sock=types.SimpleNamespace(shutdown=lambda how: self.shut.set())))
+
+    def iter_content(self, chunk_size=None):
+        yield b'{"a":1}\n'
+        self.reading.set()
+        self.shut.wait()
+        raise requests.ConnectionError("Connection aborted")
+
+    def close(self):
+        self.closed_by.append(threading.current_thread().name)
+
+
+def test_a_stream_closed_while_read_is_released_by_its_reader():
+    """The closing thread only shuts the socket down; the reader closes the response once it is
+    done with it, so the connection never returns to the pool while the reader still uses it."""
+    response = _BlockingResponse()
+    stream = ipfsapi.Stream(response, True)
+    assert next(stream) == {"a": 1}
+    rest: list = []
+    reader = threading.Thread(target=lambda: rest.extend(stream), name="reader")
+    reader.start()
+    assert response.reading.wait(10)
+    stream.close()
+    reader.join(10)
+    assert not reader.is_alive() and rest == []
+    assert response.closed_by == ["reader"]
+    stream.close()
+    assert response.closed_by == ["reader"]
+
+
+def test_a_stream_closed_while_idle_is_released_at_once():
+    response = _BlockingResponse()
+    stream = ipfsapi.Stream(response, True)
+    stream.close()
+    assert response.closed_by == [threading.current_thread().name] and not response.shut.is_set()
+    assert list(stream) == []
+    stream.close()
+    assert len(response.closed_by) == 1
+
+
 def test_nested_mocks_reach_the_innermost_node():
     outer, inner = fakeipfs.Node(), fakeipfs.Node()
     with fakeipfs.mock(outer):
@@ -277,28 +329,21 @@ def test_swarm_connect_failure_carries_kubos_message(target):
     assert str(caught.value).startswith(f"connect {MISSING} failure: ")
 
 
-#: one node per wire for the hypothesis tests (in process: a publication is queued before ``next``)
-_MULTIBASE_API = ipfsapi.for_node(fakeipfs.Node(kubo_version="0.22.0"))
-_LEGACY_API = ipfsapi.for_node(fakeipfs.Node(kubo_version="0.4.14"))
+#: For the hypothesis test, one node per pubsub wire (in process, so a publication is queued
+#: before ``next``) and the payloads it carries: any bytes as a multipart file (kubo 0.11+),
+#: UTF-8 text as an ``arg`` (go-ipfs 0.4.x, Grid's way).
+WIRES = {"multibase": (ipfsapi.for_node(fakeipfs.Node(kubo_version="0.22.0")), st.binary(max_size=64)),
+         "legacy": (ipfsapi.for_node(fakeipfs.Node(kubo_version="0.4.14")), st.text(max_size=32).map(str.encode))}
 
 
+@pytest.mark.parametrize("wire", WIRES)
 @settings(max_examples=40, deadline=None)
-@given(topic=st.text(min_size=1, max_size=12), payload=st.binary(max_size=64))
-def test_any_topic_and_payload_survive_the_multibase_wire(topic, payload):
-    api = _MULTIBASE_API
+@given(topic=st.text(min_size=1, max_size=12), data=st.data())
+def test_any_topic_and_payload_survive_the_wire(wire, topic, data):
+    api, payloads = WIRES[wire]
+    payload = data.draw(payloads, label="payload")
     with api.pubsub_sub(topic) as sub:
         api.pubsub_pub(topic, payload)
         message = next(sub)
     assert message.get("data", "") == b64(payload) and message["topicIDs"] == [topic]
     assert topic not in (api.pubsub_ls()["Strings"] or [])
-
-
-@settings(max_examples=40, deadline=None)
-@given(topic=st.text(min_size=1, max_size=12), payload=st.text(max_size=32))
-def test_any_topic_and_text_payload_survive_the_legacy_wire(topic, payload):
-    api = _LEGACY_API
-    with api.pubsub_sub(topic) as sub:
-        api.pubsub_pub(topic, payload)
-        message = next(sub)
-    assert message.get("data", "") == b64(payload.encode()) and message["topicIDs"] == [topic]
-

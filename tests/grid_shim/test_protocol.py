@@ -12,20 +12,12 @@ import pytest
 import fakeipfs
 from grid_shim import channels, ipfsapi, messages
 from grid_shim.client import KerasClient, NoWorkers, TrainingFailed, WorkerTimeout
-from grid_shim.demo import XOR_INPUT, XOR_TARGET, xor_model
-from grid_shim.keras import ipfs2keras, keras2ipfs, load_keras
+from grid_shim.demo import XOR_INPUT, XOR_TARGET
+from grid_shim.keras import ipfs2keras, keras2ipfs
 from grid_shim.worker import SPEC_FIELDS
 from gridnet import KERAS_NUMPY2_WARNINGS, grid_network
 
 pytestmark = KERAS_NUMPY2_WARNINGS
-
-keras = load_keras()
-
-
-@pytest.fixture(scope="module")
-def model():
-    keras.utils.set_random_seed(0)
-    return xor_model(0.5)
 
 
 def bits(m) -> bytes:

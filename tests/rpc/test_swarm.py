@@ -126,12 +126,41 @@ def test_a_crashed_peer_refuses_dials_and_cannot_be_found(net: Network):
     assert single(post(net.nodes[0], "swarm/connect", arg=[addr(net, 2)])) == {"Strings": [f"connect {c} success"]}
 
 
+def test_a_peer_across_a_partition_refuses_dials_until_heal(net: Network):
+    """A partition is kept until heal(): a dial across it fails as a refused TCP dial does
+    (go-libp2p-swarm ``DialError``), a lookup does not find the peer, and within a group
+    ``swarm connect`` works."""
+    a, b, c = ids(net)
+    net.connect(0, 1)
+    net.connect(1, 2)
+    net.partition([[0], [1, 2]])
+    assert error(post(net.nodes[0], "swarm/connect", arg=[addr(net, 2), addr(net, 1)])) == (
+        f"connect {c} failure: failed to dial {c}: all dials failed\n"
+        f"  * [/ip4/127.0.0.1/tcp/4003] dial tcp4 127.0.0.1:4003: connect: connection refused")
+    assert error(post(net.nodes[0], "swarm/connect", arg=[f"/p2p/{b}"])) == \
+        f"connect {b} failure: failed to find any peer in table"
+    assert peers(net, 0) == []
+    assert single(post(net.nodes[2], "swarm/disconnect", arg=[f"/p2p/{b}"])) == {"Strings": [f"disconnect {b} success"]}
+    assert single(post(net.nodes[2], "swarm/connect", arg=[addr(net, 1)])) == {"Strings": [f"connect {b} success"]}
+    net.heal()
+    assert single(post(net.nodes[0], "swarm/connect", arg=[addr(net, 2)])) == {"Strings": [f"connect {c} success"]}
+    assert peers(net, 0) == [b, c]  # heal remade 0 - 1, the dial made 0 - 2
+
+
+def test_each_node_reports_its_own_listen_address(net: Network):
+    for i, node in enumerate(net.nodes):
+        assert single(post(node, "id"))["Addresses"] == [addr(net, i)]
+        assert single(post(node, "swarm/addrs/local")) == {"Strings": [f"/ip4/127.0.0.1/tcp/{4001 + i}"]}
+        assert single(post(node, "swarm/addrs/listen")) == {"Strings": [f"/ip4/127.0.0.1/tcp/{4001 + i}"]}
+
+
 def test_old_versions_take_ipfs_addresses():
     net = Network(2, seed=3, kubo_version="0.4.23", connect="none")
     b = ids(net)[1]
     assert single(post(net.nodes[0], "swarm/connect", arg=[addr(net, 1, "ipfs")])) == {"Strings": [f"connect {b} success"]}
     assert single(post(net.nodes[0], "swarm/disconnect", arg=[addr(net, 1, "ipfs")])) == {
         "Strings": [f"disconnect {b} success"]}
+    assert single(post(net.nodes[1], "id"))["Addresses"] == [addr(net, 1, "ipfs")]
 
 
 def test_swarm_peers_latency_is_the_links_round_trip():
