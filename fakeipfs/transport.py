@@ -202,6 +202,7 @@ class DispatcherAdapter(BaseAdapter):
 def session_for(dispatcher: Dispatcher) -> requests.Session:
     """A ``requests.Session`` whose every http(s) URL reaches ``dispatcher``."""
     session = requests.Session()
+    session.trust_env = False  # no proxy or .netrc lookups: nothing here goes over a network
     adapter = DispatcherAdapter(dispatcher)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
@@ -227,8 +228,10 @@ def _wire(ipfs: Any, dispatcher: Dispatcher) -> None:
     adapter = DispatcherAdapter(dispatcher)
     http = ipfs._client  # ipfshttpclient.http_requests.ClientSync
     http._session_props["adapters"] = OrderedDict((("https://", adapter), ("http://", adapter)))
+    http._session_props["trust_env"] = False  # as session_for: no proxy or .netrc lookups
     if getattr(http, "_session", None) is not None:
         http._session.adapters = OrderedDict((("https://", adapter), ("http://", adapter)))
+        http._session.trust_env = False
 
 
 def connect(node: Any = None, **kwargs: Any):

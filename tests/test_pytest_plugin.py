@@ -2,16 +2,19 @@
 writes a small test file that uses only the public fixtures and runs pytest on it in-process,
 with the plugin loaded through its ``pytest11`` entry point.
 
-An in-process run removes the modules first imported during it, so ``requests`` and
-``ipfshttpclient`` (two copies of which break each other) and ``hypothesis`` (whose pytest plugin
-imports it at the end of every run, a second each) are imported by this module instead."""
+An in-process run removes the modules first imported during it, so ``requests``, ``httpx``,
+``httpcore`` and ``ipfshttpclient`` (two copies of which break each other) and ``hypothesis``
+(whose pytest plugin imports it at the end of every run, a second each) are imported by this
+module instead."""
 from __future__ import annotations
 
 import socket
 import time
 from typing import Iterator
 
-import hypothesis  # noqa: F401 - imported here, not first inside each run (see above)
+import httpcore  # noqa: F401 - imported here, not first inside each run (see above)
+import httpx  # noqa: F401
+import hypothesis  # noqa: F401
 import ipfshttpclient  # noqa: F401
 import pytest
 import requests  # noqa: F401
