@@ -58,3 +58,12 @@ def _(ctx):
     root = ctx.rpc.add_cid(tree_parts("planets", PLANETS_TREE))
     expect("refs -r", ctx.rpc.call("refs", root, recursive=True).values(),
            [{"Ref": MARS, "Err": ""}, {"Ref": VENUS, "Err": ""}])
+
+
+@rpc_scenario("block/stat/mfs-root-on-a-fresh-node", "a new node holds its MFS root, the empty "
+              "directory, before any files command: core/node/core.go Files() stores "
+              "unixfs.EmptyDirNode() when the node is built", targets=FAKE_TARGETS,
+              skip_why={"live": "a used node may have replaced and collected its MFS root"})
+def _(ctx):
+    empty_dir = "QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn"
+    expect("block stat", ctx.rpc.call("block/stat", empty_dir).json(), {"Key": empty_dir, "Size": 4})
