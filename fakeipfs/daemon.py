@@ -84,6 +84,7 @@ import logging
 import os
 import signal
 import socket
+import struct
 import threading
 import time
 import uuid
@@ -92,8 +93,8 @@ from urllib.parse import quote_plus, urlencode
 
 from multiformats import CID
 
-from . import api_faults, inspection
-from .errors import ERR_UNEXPECTED_EOF, IPFSError
+from . import api_faults, inspection, network
+from .errors import ERR_UNEXPECTED_EOF, IPFSError, RetrievalTruncated
 from .gateway import Gateway
 from .multiaddr import Multiaddr, MultiaddrError
 from .rpc.dispatcher import Dispatcher
@@ -350,6 +351,19 @@ async def _write_eof(resp: Any, trailers: Mapping[str, str]) -> None:
         writer._eof = True
         await writer.drain()
     await resp.write_eof()
+
+
+def _reset(request: Any) -> None:
+    """Close the request's connection with a TCP reset (``SO_LINGER`` 0) once what was written
+    has gone out."""
+    transport = request.transport
+    if transport is None:
+        return
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.close()
 
 
 def _close_body(body: Any) -> None:
@@ -707,6 +721,10 @@ class Daemon:
                 elif kind == "end":
                     trailers = value or {}
                     break
+                elif isinstance(value, RetrievalTruncated):
+                    _reset(request)  # boxo middleware_retrieval_timeout.go: hijack, SetLinger(0), Close
+                    finished = True
+                    return resp
                 else:  # a failure after the headers went out: end the stream with the error
                     message = value.message if isinstance(value, IPFSError) else f"fakeipfs internal error: {value}"
                     trailers = {"X-Stream-Error": message}
@@ -765,8 +783,14 @@ class Daemon:
                               {k.lower(): v for k, v in request.headers.items()},
                               body if request.body_exists else None)
 
+        # The command runs in a context of its own (go-ipfs-cmds http/handler.go: the request's
+        # context), cancelled when the handler ends, and so when the client goes away (aiohttp
+        # cancels the handler): a fetch the worker waits in then ends.
+        context = network.Context()
+
         def produce() -> Response:
-            response = self.dispatcher.handle(rpc_request)
+            with network.entered(context):
+                response = self.dispatcher.handle(rpc_request)
             if body.too_large:
                 return text_response(413, ERR_BODY_TOO_LARGE)
             return response
@@ -774,6 +798,7 @@ class Daemon:
         try:
             return await self._serve(request, produce, {"Server": server_header(self.version)})
         finally:
+            context.cancel()
             await body.stop()
 
     @staticmethod
@@ -877,8 +902,16 @@ class Daemon:
         return await self._serve(request, produce)
 
     async def _handle_gateway(self, request: Any) -> Any:
+        """A gateway request runs in a :class:`fakeipfs.network.Context` of its own, Go's
+        ``r.Context()``: cancelled once the handler ends, and so when the client goes away
+        (aiohttp cancels the handler), which ends a fetch the worker waits in."""
         headers = dict(request.headers.items())
-        return await self._serve(request, lambda: self.gateway.handle(request.method, request.raw_path, headers))
+        context = network.Context()
+        try:
+            return await self._serve(request, lambda: self.gateway.handle(
+                request.method, request.raw_path, headers, context=context))
+        finally:
+            context.cancel()
 
     async def _send(self, request: Any, response: Response, extra: Optional[dict[str, str]] = None) -> Any:
         from aiohttp import web

@@ -757,3 +757,19 @@ def err_peer_id_mismatch(expected: str, actual: str) -> str:
     ``ErrPeerIDMismatch``)."""
     return (f"failed to negotiate security protocol: peer id mismatch: expected {expected}, "
             f"but remote key matches {actual}")
+
+
+# Gateway retrieval timeout (fakeipfs/gateway.py): boxo v0.34.0 gateway/middleware_retrieval_timeout.go,
+# the boxo of kubo v0.37 (Gateway.RetrievalTimeout)
+#: The 504's message, written with ``http.Error`` (``writeErrorResponse`` without HTML).
+ERR_GATEWAY_RETRIEVAL_TIMEOUT = "Unable to retrieve content within timeout period"
+#: ``truncationMessage``: appended to a response whose body stalled after its headers went out.
+GATEWAY_TRUNCATION_MESSAGE = ("\n\n[Gateway Error: Response truncated - unable to retrieve remaining "
+                              "data within timeout period]")
+#: ``ErrRetrievalTimeout``: what the handler's later writes return once the timer fired.
+ERR_GATEWAY_RETRIEVAL_TIMEOUT_WRITE = "gateway: retrieval timeout"
+
+
+class RetrievalTruncated(IPFSError):
+    """A gateway response cut by ``Gateway.RetrievalTimeout`` after its headers went out: boxo
+    writes :data:`GATEWAY_TRUNCATION_MESSAGE`, hijacks the connection and resets it."""

@@ -15,6 +15,20 @@ trailing slash, ``index.html``, generated listing), ``handler_block.go`` (``?for
 bad CID or path, 404 for a missing link *and* for a block missing offline, since the offline
 exchange wraps ``ipld.ErrNotFound`` and ``isErrNotFound`` maps it to 404; 500 otherwise).
 
+Fetching (kubo core/corehttp/gateway.go ``newGatewayBackend``: the blocks backend over the
+node's online ``n.Blocks``): on a node of a :class:`fakeipfs.Network` a block the node lacks is
+fetched from its reachable peers and stored (``Node._get``, :class:`fakeipfs.network.Bitswap`),
+inside the request's context (Go's ``r.Context()``: :meth:`Gateway.handle`'s ``context``, which
+the daemon cancels when its client goes away). Content no reachable peer has is waited for:
+before kubo 0.37 until the client goes away; from 0.37 (:func:`~fakeipfs.versions.gateway_retrieval_timeout`)
+for ``Gateway.RetrievalTimeout`` at most (boxo v0.34.0 ``middleware_retrieval_timeout.go``,
+default ``DefaultRetrievalTimeout`` 30s, ``0`` disables it; read when the gateway is made, as
+kubo reads its config when the daemon starts): no answer by then is a 504 with ``http.Error``'s
+"Unable to retrieve content within timeout period"; after the headers, each non-empty chunk
+resets the timer and a stall past it ends the body with boxo's truncation message and a reset
+connection. ``Gateway.NoFetch`` keeps the gateway to the local blockstore. A lone node
+(``node.exchange is None``) never waits, so it has no timer and reads neither setting.
+
 Deliberate differences: the directory listing and error pages are plain, compact HTML rather
 than boxo's templates (so the listing's ETag hash differs); errors are always plain text (boxo
 sends an HTML page to browsers); Content-Type sniffing covers the common types only; a CAR
@@ -28,14 +42,16 @@ import html
 import mimetypes
 import posixpath
 import re
+import time
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Mapping, Optional
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, TypeVar
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from multiformats import CID
 
 from . import path as paths
-from .errors import IPFSError, NotFound
+from .errors import (ERR_GATEWAY_RETRIEVAL_TIMEOUT, ERR_GATEWAY_RETRIEVAL_TIMEOUT_WRITE,
+                     GATEWAY_TRUNCATION_MESSAGE, IPFSError, NotFound, RetrievalTruncated)
 from .rpc.wire import Response, stream_bytes
 
 IMMUTABLE_CACHE_CONTROL = "public, max-age=29030400, immutable"
@@ -81,6 +97,13 @@ ERR_NO_OVERLAP = "invalid range: failed to overlap"
 ERR_CODEC_CONVERSION_HINT = ("codec conversion is not supported, fetch raw block with ?format=raw "
                              "and convert client-side")
 ERR_PAGE_NOT_FOUND = "404 page not found"
+
+#: boxo gateway.go ``DefaultRetrievalTimeout`` (kubo config ``DefaultRetrievalTimeout``), seconds.
+DEFAULT_RETRIEVAL_TIMEOUT = 30.0
+#: handler.go ``handleOnlyIfCached``: the cache check gets 80% of the retrieval timeout.
+CACHE_CHECK_SHARE = 0.8
+
+T = TypeVar("T")
 
 #: Go ``mime.TypeByExtension``'s built-in table (mime/type.go); other extensions fall back to
 #: the system's mime.types through :mod:`mimetypes`, as Go reads those too.
@@ -319,6 +342,7 @@ class _Req:
     out: dict[str, str] = field(default_factory=dict)  # response headers set so far
     mutable: bool = False  # an /ipns/ path
     dir_cache_control: str = DIR_LISTING_CACHE_CONTROL
+    retrieval: Optional["_Retrieval"] = None  # None on a lone node
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
@@ -337,24 +361,157 @@ class _Resolved:
         return self.roots[-1]
 
 
+def retrieval_timeout(node: Any) -> Optional[float]:
+    """The node's ``Gateway.RetrievalTimeout`` in seconds (kubo config ``OptionalDuration``:
+    JSON null, ``""``, ``"null"`` or ``"default"`` is the default, otherwise the text without its
+    quotes through ``time.ParseDuration``), or None when there is no timer: before kubo 0.37, or
+    a value of 0 or less (boxo ``withRetrievalTimeout``: ``if timeout <= 0``). A value Go cannot
+    parse is kubo's config error (its daemon does not start)."""
+    import json
+
+    from .config import ConfigError
+    from .config import of as config_of
+    from .durations import parse_duration
+    from .versions import gateway_retrieval_timeout
+    if not gateway_retrieval_timeout(node.kubo_version):
+        return None
+    value = (config_of(node).data.get("Gateway") or {}).get("RetrievalTimeout")
+    raw = json.dumps(value)
+    if raw in ("null", '""', '"null"', '"default"'):
+        return DEFAULT_RETRIEVAL_TIMEOUT
+    try:
+        nanos = parse_duration(raw.strip('"'))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    return nanos / 1e9 if nanos > 0 else None
+
+
+def no_fetch(node: Any) -> bool:
+    """The node's ``Gateway.NoFetch`` (kubo core/corehttp/gateway.go ``newGatewayBackend``: an
+    offline exchange, so a block the node lacks is "not found locally (offline)", a 404)."""
+    from .config import of as config_of
+    return bool((config_of(node).data.get("Gateway") or {}).get("NoFetch"))
+
+
+def _within(context: Any, work: Callable[[], T]) -> T:
+    """``work()`` run with ``context`` as the current request context."""
+    from . import network
+    with network.entered(context):
+        return work()
+
+
+class _Retrieval:
+    """One request's retrieval: its context (Go's ``r.Context()``) and, from kubo 0.37, boxo
+    v0.34.0 ``withRetrievalTimeout``'s timer, started with the request and reset by each
+    non-empty write."""
+
+    def __init__(self, context: Any, timeout: Optional[float]) -> None:
+        self.context = context
+        self.timeout = timeout
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+
+    @property
+    def expired(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    def run(self, work: Callable[[], T], timeout: Optional[float] = None) -> T:
+        """``work()`` inside the request's context, its fetches ending at the timer's deadline
+        (``timeout``: ``timeout`` seconds from now instead, ``context.WithTimeout``)."""
+        from . import network
+        if timeout is None and self.deadline is None:
+            return _within(self.context, work)
+        if timeout is None:
+            timeout = max(0.0, self.deadline - time.monotonic())  # type: ignore[operator]
+        return _within(network.Context(timeout, parent=self.context), work)
+
+    def stream(self, body: Iterator[bytes], length: Optional[int]) -> Iterator[bytes]:
+        """``body`` read inside the request's context, each non-empty chunk resetting the timer
+        (``timeoutWriter.Write``); once the timer fires, boxo's ``truncationMessage`` (unless it
+        would pass the declared ``length``: Go's server refuses such a write whole,
+        ``http.ErrContentLength``) and :class:`~fakeipfs.errors.RetrievalTruncated` (the daemon
+        resets the connection)."""
+        written = 0
+        try:
+            while True:
+                try:
+                    chunk = self.run(lambda: next(body, None))
+                except IPFSError:
+                    if not self.expired:
+                        raise
+                    chunk = None
+                if self.expired:
+                    message = GATEWAY_TRUNCATION_MESSAGE.encode()
+                    if length is None or written + len(message) <= length:
+                        yield message
+                    raise RetrievalTruncated(ERR_GATEWAY_RETRIEVAL_TIMEOUT_WRITE)
+                if chunk is None:
+                    return
+                if chunk and self.timeout is not None:
+                    self.deadline = time.monotonic() + self.timeout
+                written += len(chunk)
+                yield chunk
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+
 class Gateway:
-    """A read-only path gateway over one node (boxo ``gateway.NewHandler`` with the blocks
-    backend over the node's blockstore, offline)."""
+    """A read-only path gateway over one node (boxo ``gateway.NewHandler`` with kubo's blocks
+    backend: on a network, blocks the node lacks are fetched from its peers; see the module
+    doc). ``retrieval_timeout`` and ``no_fetch``: :func:`retrieval_timeout` and :func:`no_fetch`
+    of a network node when the gateway is made (kubo reads them when its daemon starts)."""
 
     def __init__(self, node) -> None:
         self.node = node
+        online = node.exchange is not None
+        self.retrieval_timeout = retrieval_timeout(node) if online else None
+        self.no_fetch = online and no_fetch(node)
 
     def _get(self, cid: CID) -> bytes:
-        return self.node.blockstore.get(cid)
+        return self.node._get(cid)
 
     # --- entry --------------------------------------------------------------------------------
 
-    def handle(self, method: str, target: str, headers: Optional[Mapping[str, str]] = None) -> Response:
-        """Answer one request; ``target`` is the request-target as sent (escaped path, query)."""
+    def handle(self, method: str, target: str, headers: Optional[Mapping[str, str]] = None, *,
+               context: Any = None) -> Response:
+        """Answer one request; ``target`` is the request-target as sent (escaped path, query).
+        ``context`` is the request's :class:`fakeipfs.network.Context` (Go's ``r.Context()``,
+        which a front door cancels when its client goes away; default: a new one inside the
+        current one); the request's fetches wait in it (see the module doc)."""
+        if self.node.exchange is None:
+            return self._handle(method, target, headers, None)
+        from . import network
+        request = context
+        if request is None or self.no_fetch:
+            request = network.Context(offline=self.no_fetch,
+                                      parent=context if context is not None else network.current())
+        retrieval = _Retrieval(request, self.retrieval_timeout)
+        response: Optional[Response] = None
+        try:
+            response = retrieval.run(lambda: self._handle(method, target, headers, retrieval))
+        except IPFSError:
+            if not retrieval.expired:
+                raise
+        if retrieval.expired or response is None:
+            # middleware_retrieval_timeout.go: the timer fired before the headers went out
+            if response is not None:
+                response.close()
+            answer = _http_error(504, ERR_GATEWAY_RETRIEVAL_TIMEOUT, {})
+            if method.upper() == "HEAD":
+                answer.body = ()
+            return answer
+        if isinstance(response.body, Iterator):
+            length = response.headers.get("Content-Length")
+            response.body = retrieval.stream(response.body, None if length is None else int(length))
+        return response
+
+    def _handle(self, method: str, target: str, headers: Optional[Mapping[str, str]],
+                retrieval: Optional[_Retrieval]) -> Response:
         parts = urlsplit(target)
         req = _Req(method.upper(), parts.path, unquote(parts.path), parts.query,
                    dict(parse_qsl(parts.query, keep_blank_values=True)),
-                   {k.lower(): v for k, v in (headers or {}).items()})
+                   {k.lower(): v for k, v in (headers or {}).items()}, retrieval=retrieval)
         try:
             response = self._dispatch(req)
         except GatewayError as exc:
@@ -511,9 +668,7 @@ class Gateway:
 
     def _serve(self, req: _Req, content_path: paths.ContentPath, ttl: Optional[int]) -> Response:
         if req.header("cache-control") == "only-if-cached":
-            try:
-                self._resolve(content_path)
-            except IPFSError:
+            if not self._is_cached(req, content_path):
                 if req.method == "HEAD":
                     return Response(412, {}, [])
                 raise GatewayError(412, f'"{content_path.text}" not in local datastore') from None
@@ -556,6 +711,24 @@ class Gateway:
         if fmt in (DAG_JSON_FORMAT, DAG_CBOR_FORMAT):
             return self._render_codec(req, resolved, fmt)
         raise GatewayError(400, ERR_UNSUPPORTED_FORMAT)
+
+    def _is_cached(self, req: _Req, content_path: paths.ContentPath) -> bool:
+        """handler.go ``handleOnlyIfCached`` with backend_blocks.go ``IsCached``: the path is
+        resolved (fetching, as every resolution does), then its last block looked up in the
+        local blockstore only; with a retrieval timeout the check gets 80% of it
+        (``cacheCheckTimeout``), and running out means not cached."""
+        def check() -> bool:
+            try:
+                cid, _ = paths.resolve(content_path, self._get)
+            except IPFSError:
+                return False
+            return self.node.blockstore.has(cid)
+
+        retrieval = req.retrieval
+        if retrieval is None:
+            return check()
+        timeout = None if retrieval.timeout is None else retrieval.timeout * CACHE_CHECK_SHARE
+        return retrieval.run(check, timeout)
 
     @staticmethod
     def _etag(cid: CID, fmt: str) -> str:

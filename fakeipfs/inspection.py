@@ -1,16 +1,22 @@
-"""Looking inside a fake node from a test: its RPC request log and what it holds.
+"""Looking inside a fake node from a test: its RPC request log, what it published, what it holds.
 
 Nothing here exists in kubo; it is the test-harness side of fakeipfs (as moto's
 ``/moto-api/`` is for AWS). :func:`of` gives a node's :class:`RequestLog`, which
 :class:`~fakeipfs.rpc.dispatcher.Dispatcher` appends one :class:`RequestRecord` to for every
 ``/api/v0/*`` request it handles, whatever the transport (in-process client or daemon).
-:meth:`fakeipfs.Node.reset` empties it.
+:func:`published` lists the pubsub messages the node published, whatever the front door
+(``node.pubsub.publish``, ``pubsub/pub`` in-process or over the daemon): the node's
+:class:`~fakeipfs.pubsub.PubSub` is watched from its creation (:func:`log_publications`).
+Both logs keep everything, oldest first, until :meth:`fakeipfs.Node.reset` empties them.
 """
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+if TYPE_CHECKING:
+    from .pubsub import Message, PubSub
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,73 @@ def assert_not_requested(node: Any, endpoint: str, *, args: Optional[list[str]] 
     if found:
         raise AssertionError(f"expected no request matching {_describe(endpoint, args, options, status)}, "
                              f"found {len(found)}:\n{_log_text(found)}")
+
+
+# --- what the node published -----------------------------------------------------------------
+
+#: the node attribute holding its publications, a list (``Node.reset`` drops it with the rest)
+_PUBLISHED = "_published"
+#: bytes of a message's data shown in an assertion's message
+_SHOWN_DATA = 64
+
+
+def log_publications(ps: "PubSub") -> None:
+    """Log what ``ps``'s node publishes from now on (:func:`fakeipfs.pubsub.of` calls this as
+    it makes the node's pubsub); a reset node starts a new log."""
+    ps.collect(_PUBLISHED, list, received=False)
+
+
+def published(node: Any, topic: Optional[str] = None,
+              data: Union[bytes, str, None] = None) -> list["Message"]:
+    """The messages (:class:`~fakeipfs.pubsub.Message`) the node published to ``topic`` with
+    exactly ``data`` (each checked only when given; a ``str`` is taken as UTF-8), oldest first:
+    ``topics`` (one), ``data``, ``seqno``, ``from_peer`` (the node's peer ID), as its
+    subscribers got them."""
+    wanted = _as_bytes(data)
+    return [m for m in list(node.__dict__.get(_PUBLISHED, ()))
+            if (topic is None or topic in m.topics) and (wanted is None or m.data == wanted)]
+
+
+def _as_bytes(data: Union[bytes, str, None]) -> Optional[bytes]:
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def _data_text(data: bytes) -> str:
+    if len(data) <= _SHOWN_DATA:
+        return repr(data)
+    return f"{data[:_SHOWN_DATA]!r}... ({len(data)} bytes)"
+
+
+def _describe_publication(topic: str, data: Union[bytes, str, None]) -> str:
+    wanted = _as_bytes(data)
+    return repr(topic) if wanted is None else f"{topic!r}, data={_data_text(wanted)}"
+
+
+def _published_text(messages: list["Message"]) -> str:
+    if not messages:
+        return "  (nothing published)"
+    return "\n".join(f"  {', '.join(map(repr, m.topics))} data={_data_text(m.data)}" for m in messages)
+
+
+def assert_published(node: Any, topic: str, data: Union[bytes, str, None] = None, *,
+                     times: Optional[int] = None) -> list["Message"]:
+    """Fail unless the node published to ``topic`` (``data`` exactly, when given, as
+    :func:`published` matches it), exactly ``times`` times when given; returns the matching
+    messages. The message lists everything the node published."""
+    found = published(node, topic, data)
+    if (not found if times is None else len(found) != times):
+        wanted = "a publication" if times is None else f"{times} publication(s)"
+        raise AssertionError(f"expected {wanted} matching {_describe_publication(topic, data)}, "
+                             f"found {len(found)}; published:\n{_published_text(published(node))}")
+    return found
+
+
+def assert_not_published(node: Any, topic: str, data: Union[bytes, str, None] = None) -> None:
+    """Fail if the node published to ``topic`` (``data``, when given)."""
+    found = published(node, topic, data)
+    if found:
+        raise AssertionError(f"expected no publication matching {_describe_publication(topic, data)}, "
+                             f"found {len(found)}:\n{_published_text(found)}")
 
 
 # --- what the node holds ---------------------------------------------------------------------

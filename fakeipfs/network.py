@@ -139,7 +139,14 @@ def request(timeout: Optional[float] = None, *, offline: bool = False) -> Iterat
     ``timeout`` seconds (go-ipfs-cmds http/handler.go: ``context.WithTimeout`` from the
     ``timeout`` option), ``offline`` (kubo core/commands/cmdenv ``GetApi``: ``--offline`` gives
     the command an offline CoreAPI). A front door cancels it when its client goes away."""
-    context = Context(timeout, offline=offline, parent=current())
+    with entered(Context(timeout, offline=offline, parent=current())) as context:
+        yield context
+
+
+@contextmanager
+def entered(context: Context) -> Iterator[Context]:
+    """Run work with ``context`` as the current request context: a front door's own context for
+    one request (Go's ``r.Context()``), which it cancels when its client goes away."""
     token = _CURRENT.set(context)
     try:
         yield context

@@ -29,11 +29,19 @@ Subscriptions are iterators for threads and async iterators for asyncio (``async
 in subscription`` / ``await subscription.next_async(timeout)``); a router learns which topics
 the node has joined (:meth:`Router.join` / :meth:`Router.leave`), as go-libp2p-pubsub announces
 subscriptions to its peers.
+
+Watchers (:meth:`PubSub.watch`) see every message the node publishes and every new message it
+receives from another peer, as it is delivered; fakeipfs uses them to log what a node published
+(:func:`fakeipfs.inspection.published`, started by :func:`of`) and for the dashboard's message
+list (:mod:`fakeipfs.webui`). Their go-libp2p-pubsub relative is a ``RawTracer``
+(trace.go, ``WithRawTracer``: ``PublishMessage`` / ``DeliverMessage``, "invoked synchronously",
+so a tracer must not block); kubo installs none a user can reach.
 """
 from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import threading
 import time
 from collections import deque
@@ -42,9 +50,12 @@ from typing import Any, Callable, Iterator, Optional, Protocol
 
 from multiformats import multibase
 
+from . import inspection
 from .errors import ERR_PUBSUB_NOT_ENABLED, ERR_PUBSUB_NOT_ENABLED_V0_17, IPFSError
 from .faults import NodeCrashed
 from .versions import KuboVersion
+
+log = logging.getLogger(__name__)
 
 #: go-libp2p-pubsub pubsub.go ``TimeCacheDuration``: how long a message ID counts as seen.
 TIME_CACHE_DURATION = 120.0
@@ -99,6 +110,36 @@ def rpc_size(message: Message, signature_size: int = 64, key_size: int = 0) -> i
                                                for t in message.topics)
              + _field(signature_size) + (_field(key_size) if key_size else 0))
     return _field(inner)
+
+
+#: A watcher (:meth:`PubSub.watch`): called with a message and whether the node published it
+#: (``True``) or received it from another peer (``False``).
+Watcher = Callable[[Message, bool], None]
+
+
+class Watch:
+    """A watcher's registration (:meth:`PubSub.watch`); :meth:`close`, or leaving a ``with``
+    block, ends it."""
+
+    def __init__(self, pubsub: "PubSub", callback: Watcher, published: bool, received: bool) -> None:
+        self.callback = callback
+        self.published = published
+        self.received = received
+        self._pubsub = pubsub
+
+    @property
+    def closed(self) -> bool:
+        return not self._pubsub._watching(self)
+
+    def close(self) -> None:
+        """Stop watching (again: nothing). A watcher may close its own watch when called."""
+        self._pubsub._unwatch(self)
+
+    def __enter__(self) -> "Watch":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
 
 class Router(Protocol):
@@ -262,6 +303,14 @@ class Subscription:
         self.close()
 
 
+def _tell(watchers: tuple[Watcher, ...], message: Message, published: bool) -> None:
+    for callback in watchers:
+        try:
+            callback(message, published)
+        except Exception:  # a broken watcher must not lose the message for the subscribers
+            log.exception("pubsub watcher %r failed on a message to %s", callback, message.topics)
+
+
 def _resolve(future: asyncio.Future) -> None:
     if not future.done():
         future.set_result(None)
@@ -293,6 +342,10 @@ class PubSub:
         self._expiry: deque[tuple[float, tuple[str, bytes]]] = deque()  # in time order
         self._counter = time.time_ns()
         self._peer_id: Optional[str] = None
+        self._watch_lock = threading.Lock()  # registrations; delivery reads the tuples below
+        self._watches: list[Watch] = []
+        self._on_publish: tuple[Watcher, ...] = ()
+        self._on_receive: tuple[Watcher, ...] = ()
 
     @property
     def peer_id(self) -> str:
@@ -317,6 +370,8 @@ class PubSub:
             self._counter = (self._counter + 1) & 0xFFFF_FFFF_FFFF_FFFF
             message = Message(bytes(data), self.peer_id, self._counter.to_bytes(8, "big"), [topic])
             with self._lock:
+                if self._on_publish:
+                    _tell(self._on_publish, message, True)
                 self._deliver(message)
             self.router.publish(message)
         return message
@@ -344,7 +399,7 @@ class PubSub:
         self.check()
         return sorted(self.router.peers(topic))
 
-    # --- delivery -----------------------------------------------------------------------------
+    # --- arriving messages --------------------------------------------------------------------
 
     def receive(self, message: Message) -> bool:
         """Deliver a message from another peer to this node's subscribers unless its
@@ -361,8 +416,67 @@ class PubSub:
                 return False
             seen[key] = until = now + self.seen_ttl
             expiry.append((until, key))
+            if self._on_receive:
+                _tell(self._on_receive, message, False)
             self._deliver(message)
         return True
+
+    # --- watchers -----------------------------------------------------------------------------
+
+    def watch(self, callback: Watcher, *, published: bool = True, received: bool = True) -> Watch:
+        """Call ``callback(message, published)`` for every message this node publishes
+        (``published=True``: ``ipfs pubsub pub`` through any front door, whether or not anyone
+        subscribes) and every new message it receives from another peer (``False``: duplicates
+        and echoes of its own are not new), in the order the node delivers them to its
+        subscribers and before any subscriber can read them. ``published=False`` or
+        ``received=False`` leaves that kind out (a watcher of one kind costs the other nothing;
+        with no watcher, delivery costs one test).
+
+        The callback runs on the publishing or delivering thread with this pubsub's lock held:
+        it must be quick and must not call this pubsub (hand the message to another thread for
+        that); an exception it raises is logged and the message still delivered. Watches outlast
+        :meth:`reset` (a reset node is the same node, watched by the same dashboard) until
+        :meth:`Watch.close`. Thread-safe."""
+        if not (published or received):
+            raise ValueError("PubSub.watch: watch published messages, received ones, or both")
+        handle = Watch(self, callback, published, received)
+        with self._watch_lock:
+            self._watches.append(handle)
+            self._rewatch()
+        return handle
+
+    def collect(self, name: str, make: Callable[[], Any], *, published: bool = True,
+                received: bool = True) -> Watch:
+        """:meth:`watch`, appending each message to the node's attribute ``name`` (a list or
+        deque, made by ``make()`` when the node has none). :meth:`fakeipfs.Node.reset` drops
+        the attributes a node gained, so a reset node starts a new one and the watch goes on.
+        An append is atomic: the delivering path takes no further lock."""
+        state = self.node.__dict__
+
+        def append(message: Message, _published: bool) -> None:
+            found = state.get(name)
+            if found is None:
+                found = state.setdefault(name, make())
+            found.append(message)
+
+        return self.watch(append, published=published, received=received)
+
+    def _watching(self, handle: Watch) -> bool:
+        with self._watch_lock:
+            return any(w is handle for w in self._watches)
+
+    def _unwatch(self, handle: Watch) -> None:
+        with self._watch_lock:
+            self._watches = [w for w in self._watches if w is not handle]
+            self._rewatch()
+
+    def _rewatch(self) -> None:
+        """Rebuild the tuples delivery reads (``_watch_lock`` held): a watch closed while
+        watchers run does not disturb the tuple they iterate."""
+        self._on_publish = tuple(w.callback for w in self._watches if w.published)
+        self._on_receive = tuple(w.callback for w in self._watches if w.received)
+
+    # --- delivery -----------------------------------------------------------------------------
 
     def _deliver(self, message: Message) -> None:
         for topic in message.topics:
@@ -389,7 +503,8 @@ class PubSub:
     def reset(self) -> None:
         """A fresh pubsub for a node that was reset or restarted, on the same router: every
         subscription ends, seen messages are forgotten, the sequence counter starts again from
-        the clock (pubsub.go ``NewPubSub``: ``counter: uint64(time.Now().UnixNano())``)."""
+        the clock (pubsub.go ``NewPubSub``: ``counter: uint64(time.Now().UnixNano())``).
+        Watches (:meth:`watch`) go on."""
         self.close_all()
         with self._publishing, self._lock:
             self._seen.clear()
@@ -398,10 +513,21 @@ class PubSub:
             self._peer_id = None
 
 
+_OF_LOCK = threading.Lock()
+
+
 def of(node: Any) -> PubSub:
-    """The node's pubsub, created on first use."""
+    """The node's pubsub, created on first use with the node's publication log watching it
+    (:func:`fakeipfs.inspection.log_publications`), so every publication is logged."""
     found = node.__dict__.get("_pubsub")
-    return found if found is not None else node.__dict__.setdefault("_pubsub", PubSub(node))
+    if found is None:
+        with _OF_LOCK:
+            found = node.__dict__.get("_pubsub")
+            if found is None:
+                found = PubSub(node)
+                inspection.log_publications(found)
+                node.__dict__["_pubsub"] = found
+    return found
 
 
 def _peer_id(node: Any) -> str:

@@ -456,3 +456,15 @@ def add_hash_error_quoted(version: KuboVersion) -> bool:
     before, ``unrecognized hash function: x`` (``%s``): core/commands/add.go, changed by
     kubo 9e5d0aaae "feat(cmds/add): --to-files option" (#8927, first in v0.16.0)."""
     return version >= KuboVersion(0, 16, 0)
+
+
+# --- gateway (fakeipfs/gateway.py) ------------------------------------------------------------
+
+def gateway_retrieval_timeout(version: KuboVersion) -> bool:
+    """The gateway gives up on content it cannot retrieve within ``Gateway.RetrievalTimeout``
+    (default 30s: boxo ``gateway.DefaultRetrievalTimeout``): 504 before the headers, a
+    truncated body after them; from 0.37 (docs/changelogs/v0.37.md "Gateway concurrent request
+    limits and retrieval timeouts", kubo #10905 with boxo v0.34.0
+    gateway/middleware_retrieval_timeout.go). Before, a request waits for its content until its
+    client goes away (Go's request context)."""
+    return version >= KuboVersion(0, 37, 0)

@@ -26,6 +26,7 @@ from fakeipfs import Node, cli
 from fakeipfs.daemon import (ERR_ACCESS_DENIED, Daemon, DaemonError, RemoteNode, _multipart,
                              auth_header, node_for_repo)
 from fakeipfs.multiaddr import Multiaddr, MultiaddrError
+from fakeipfs.network import Network
 from fakeipfs.unixfs.files import File
 from procutil import child
 
@@ -570,3 +571,22 @@ def test_control_reset_of_a_repo_node_is_refused(repo_daemon: Daemon):
     refused = requests.post(repo_daemon.api_addr.url("/fakeipfs/v0/reset"))
     assert refused.status_code == 400
     assert refused.json()["Message"].startswith("Node.reset: only an in-memory node can be reset")
+
+
+def test_a_command_waiting_for_unreachable_content_ends_when_its_client_leaves():
+    """An RPC command runs in the request's context (go-ipfs-cmds http/handler.go), which ends
+    when the client disconnects: a ``cat`` waiting for a block no peer can reach, with no
+    ``timeout`` option, then stops waiting and the daemon's worker ends."""
+    net = Network(3, seed=5)
+    cid = net.nodes[0].add(b"only on node 0")[-1].cid
+    net.partition([[0], [1, 2]])
+    with serving(net.nodes[2], gateway=None) as daemon:
+        with pytest.raises(requests.exceptions.ReadTimeout):
+            requests.post(api_url(daemon, f"cat?arg={cid}"), timeout=0.3)
+        deadline = time.monotonic() + 5
+        while daemon._workers and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not daemon._workers
+        net.heal()
+        answer = requests.post(api_url(daemon, f"cat?arg={cid}"), timeout=10)
+        assert (answer.status_code, answer.content) == (200, b"only on node 0")

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import io
 import tarfile
+import time
 from typing import Iterator
 
 import pytest
 import requests
+from multiformats import CID
 
-from fakeipfs import Node
+from fakeipfs import Node, config
 from fakeipfs.codecs import car
+from fakeipfs.config import ConfigError
 from fakeipfs.daemon import Daemon
+from fakeipfs.errors import RetrievalTruncated
+from fakeipfs.network import Network
 from fakeipfs.gateway import Gateway, _car_etag, sniff, type_by_extension, xxh64
 from fakeipfs.unixfs.files import Directory, File
 
@@ -352,3 +357,177 @@ def test_content_type_helpers():
     assert sniff(b"\x89PNG\r\n\x1a\n....") == "image/png"
     assert sniff(b"\x00\x01\x02binary") == "application/octet-stream"
     assert sniff('héllo'.encode()) == "text/plain; charset=utf-8"
+
+
+# --- a node of a network: fetching, waiting, Gateway.RetrievalTimeout ---------------------------
+
+RETRIEVAL_TIMEOUT_TEXT = "Unable to retrieve content within timeout period\n"  # boxo v0.34.0
+
+
+def _network_gateway(net: Network, i: int) -> Daemon:
+    return Daemon(net.nodes[i], api="/ip4/127.0.0.1/tcp/0", gateway="/ip4/127.0.0.1/tcp/0", say=lambda _: None)
+
+
+def _workers_end(daemon: Daemon) -> bool:
+    """Whether the daemon's request workers have all ended, waiting 5 s at most."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with daemon._workers_lock:
+            if not daemon._workers:
+                return True
+        time.sleep(0.01)
+    return False
+
+
+def test_gateway_fetches_from_peers_over_hops():
+    """kubo's gateway is online (core/corehttp/gateway.go newGatewayBackend over n.Blocks): a
+    node of a line 0-1-2 serves node 0's file and directory, fetched through node 1 and kept."""
+    net = Network(3, seed=5, connect="line")
+    origin = net.nodes[0]
+    planets = {e.name: e.cid for e in origin.add(Directory("planets", [
+        File.from_bytes("mars.txt", b"Hello Mars!\n"), File.from_bytes("venus.txt", b"Hello Venus!\n")]))}
+    assert str(planets["planets"]) == PLANETS
+    big = origin.add(b"a" * 10 + b"b" * 10 + b"c" * 5, chunker="size-10")[-1].cid
+    daemon = _network_gateway(net, 2)
+    with daemon.background():
+        assert daemon.gateway_addr is not None
+        answer = requests.get(daemon.gateway_addr.url(f"/ipfs/{PLANETS}/mars.txt"), timeout=10)
+        assert (answer.status_code, answer.content) == (200, b"Hello Mars!\n")
+        assert answer.headers["X-Ipfs-Roots"] == f"{PLANETS},{MARS}"
+        whole = requests.get(daemon.gateway_addr.url(f"/ipfs/{big}"), timeout=10)
+        assert (whole.status_code, whole.content) == (200, b"a" * 10 + b"b" * 10 + b"c" * 5)
+    fetched = net.nodes[2].blockstore
+    assert fetched.has(CID.decode(PLANETS)) and fetched.has(CID.decode(MARS)) and fetched.has(big)
+    assert not fetched.has(CID.decode(VENUS)) and not net.nodes[1].blockstore.has(big)
+
+
+def test_only_if_cached_does_not_fetch_the_last_block():
+    """backend_blocks.go IsCached: the last block is looked up in the local blockstore only."""
+    net = Network(2, seed=5)
+    cid = net.nodes[0].add(b"hello world")[-1].cid
+    gateway = Gateway(net.nodes[1])
+    answer = gateway.handle("GET", f"/ipfs/{cid}", {"Cache-Control": "only-if-cached"})
+    assert (answer.status, answer.read_all()) == (412, f'"/ipfs/{cid}" not in local datastore\n'.encode())
+    assert not net.nodes[1].blockstore.has(cid)
+    assert gateway.handle("GET", f"/ipfs/{cid}").read_all() == b"hello world"
+    assert gateway.handle("HEAD", f"/ipfs/{cid}", {"Cache-Control": "only-if-cached"}).status == 200
+
+
+def test_no_fetch_keeps_the_gateway_offline():
+    """kubo core/corehttp/gateway.go: Gateway.NoFetch gives the backend an offline exchange."""
+    net = Network(2, seed=5)
+    cid = net.nodes[0].add(b"hello world")[-1].cid
+    config.of(net.nodes[1]).set("Gateway.NoFetch", True)
+    answer = Gateway(net.nodes[1]).handle("GET", f"/ipfs/{cid}")
+    assert (answer.status, answer.read_all()) == (404, (
+        f"failed to resolve /ipfs/{cid}: block was not found locally (offline): ipld: could not find {cid}\n").encode())
+    assert not net.nodes[1].blockstore.has(cid)
+
+
+def test_unreachable_content_waits_until_the_client_goes_away_before_0_37():
+    """Before kubo 0.37 a gateway request waits for content in Go's r.Context(), which net/http
+    cancels when the client disconnects: the daemon's worker then ends."""
+    net = Network(3, seed=5)
+    cid = net.nodes[0].add(b"only on node 0")[-1].cid
+    net.partition([[0], [1, 2]])
+    daemon = _network_gateway(net, 2)
+    assert daemon.gateway.retrieval_timeout is None
+    with daemon.background():
+        assert daemon.gateway_addr is not None
+        with pytest.raises(requests.exceptions.ReadTimeout):
+            requests.get(daemon.gateway_addr.url(f"/ipfs/{cid}"), timeout=0.3)
+        assert _workers_end(daemon)
+        net.heal()
+        answer = requests.get(daemon.gateway_addr.url(f"/ipfs/{cid}"), timeout=10)
+        assert (answer.status_code, answer.content) == (200, b"only on node 0")
+
+
+def test_retrieval_timeout_is_504_from_0_37():
+    """boxo v0.34.0 (kubo 0.37) middleware_retrieval_timeout.go: nothing to send within
+    Gateway.RetrievalTimeout is http.Error(504, "Unable to retrieve content within timeout period")."""
+    net = Network(3, seed=5, kubo_version="0.37.0")
+    cid = net.nodes[0].add(b"only on node 0")[-1].cid
+    config.of(net.nodes[2]).set("Gateway.RetrievalTimeout", "200ms")
+    net.partition([[0], [1, 2]])
+    daemon = _network_gateway(net, 2)
+    assert daemon.gateway.retrieval_timeout == 0.2
+    with daemon.background():
+        assert daemon.gateway_addr is not None
+        answer = requests.get(daemon.gateway_addr.url(f"/ipfs/{cid}"), timeout=10)
+        assert (answer.status_code, answer.text) == (504, RETRIEVAL_TIMEOUT_TEXT)
+        assert answer.headers["Content-Type"] == "text/plain; charset=utf-8"
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert "X-Ipfs-Path" not in answer.headers  # the handler's headers are never copied
+        head = requests.head(daemon.gateway_addr.url(f"/ipfs/{cid}"), timeout=10)
+        assert (head.status_code, head.content) == (504, b"")
+        assert _workers_end(daemon)
+    assert not net.nodes[2].blockstore.has(cid)
+
+
+def test_only_if_cached_check_gets_80_percent_of_the_retrieval_timeout():
+    """handler.go handleOnlyIfCached: resolving the path may fetch, for 80% of
+    Gateway.RetrievalTimeout at most; running out means not cached: 412, not 504."""
+    net = Network(2, seed=5, kubo_version="0.37.0")
+    net.nodes[0].add(Directory("planets", [File.from_bytes("mars.txt", b"Hello Mars!\n")]))
+    config.of(net.nodes[1]).set("Gateway.RetrievalTimeout", "1s")
+    net.partition([[0], [1]])
+    answer = Gateway(net.nodes[1]).handle("GET", f"/ipfs/{PLANETS}/mars.txt",
+                                          {"Cache-Control": "only-if-cached"})
+    assert (answer.status, answer.read_all()) == (412, f'"/ipfs/{PLANETS}/mars.txt" not in local datastore\n'.encode())
+
+
+def test_retrieval_timeout_mid_body_truncates():
+    """After the headers each non-empty write resets the timer; a stall past it appends boxo's
+    truncationMessage and resets the connection (RetrievalTruncated tells the daemon to)."""
+    net = Network(2, seed=5, kubo_version="0.37.0")
+    origin, node = net.nodes
+    root = origin.add(b"a" * 10 + b"b" * 10 + b"c" * 10, chunker="size-10")[-1].cid
+    leaf = origin.ls(root)[0].cid
+    for cid in (root, leaf):
+        node.blockstore.put(cid, origin.blockstore.get(cid))
+    config.of(node).set("Gateway.RetrievalTimeout", "100ms")
+    net.partition([[0], [1]])
+    gateway = Gateway(node)
+    car_answer = gateway.handle("GET", f"/ipfs/{root}?format=car")
+    assert car_answer.status == 200 and "Content-Length" not in car_answer.headers
+    chunks = []
+    with pytest.raises(RetrievalTruncated, match="^gateway: retrieval timeout$"):
+        for chunk in car_answer.iter_body():
+            chunks.append(chunk)
+    assert chunks[-1] == (b"\n\n[Gateway Error: Response truncated - unable to retrieve remaining data "
+                          b"within timeout period]")
+    roots, blocks = car.read_car(io.BytesIO(b"".join(chunks[:-1])))
+    assert (roots, [cid for cid, _ in blocks]) == ([root], [root, leaf])
+    # with Content-Length 30 the message would not fit after 10 bytes: Go refuses the write
+    answer = gateway.handle("GET", f"/ipfs/{root}?filename=abc.txt")
+    assert (answer.status, answer.headers["Content-Length"]) == (200, "30")
+    body = answer.iter_body()
+    assert next(body) == b"a" * 10
+    with pytest.raises(RetrievalTruncated, match="^gateway: retrieval timeout$"):
+        next(body)
+    daemon = Daemon(node, api="/ip4/127.0.0.1/tcp/0", gateway="/ip4/127.0.0.1/tcp/0", say=lambda _: None)
+    with daemon.background():
+        assert daemon.gateway_addr is not None
+        with pytest.raises(requests.exceptions.ChunkedEncodingError, match="reset"):
+            requests.get(daemon.gateway_addr.url(f"/ipfs/{root}?format=car"), timeout=10)
+
+
+def test_retrieval_timeout_config():
+    """kubo config OptionalDuration Gateway.RetrievalTimeout: default 30s (boxo
+    DefaultRetrievalTimeout) from 0.37, 0 disables it; none before 0.37; a lone node never waits."""
+    assert Gateway(Network(1, kubo_version="0.36.0").nodes[0]).retrieval_timeout is None
+    node = Network(1, kubo_version="0.37.0").nodes[0]
+    assert Gateway(node).retrieval_timeout == 30.0
+    config.of(node).set("Gateway.RetrievalTimeout", "1m30s")
+    assert Gateway(node).retrieval_timeout == 90.0
+    config.of(node).set("Gateway.RetrievalTimeout", "0s")
+    assert Gateway(node).retrieval_timeout is None
+    config.of(node).set("Gateway.RetrievalTimeout", "5")
+    with pytest.raises(ConfigError, match='^time: missing unit in duration "5"$'):
+        Gateway(node)
+    lone = Node(kubo_version="0.37.0")
+    config.of(lone).set("Gateway.RetrievalTimeout", "1ns")
+    assert Gateway(lone).retrieval_timeout is None
+    gone = lone.add(b"soon gone")[-1].cid
+    lone.blockstore.delete(gone)
+    assert Gateway(lone).handle("GET", f"/ipfs/{gone}").status == 404  # offline: no wait, no 504

@@ -605,3 +605,122 @@ def test_concurrent_publishers_and_readers_across_nodes():
             assert [m for m in got if m.startswith(b"%d:" % i)] == [b"%d:%d" % (i, j) for j in range(per_publisher)]
         with pytest.raises(TimeoutError):
             subs[k].next(timeout=0)
+
+
+# --- watchers ----------------------------------------------------------------------------------
+
+def test_watchers_see_publications_and_new_arrivals_once(node):
+    ps = node.pubsub
+    seen: list[tuple[bytes, list[str], str, bool]] = []
+    published: list[bytes] = []
+    received: list[bytes] = []
+    watch = ps.watch(lambda m, mine: seen.append((m.data, m.topics, m.from_peer, mine)))
+    ps.watch(lambda m, mine: published.append(m.data), received=False)
+    ps.watch(lambda m, mine: received.append(m.data), published=False)
+    mine = ps.publish("t", b"mine")  # no subscriber: watched all the same
+    other = Message(b"theirs", "12D3KooWOther", b"\x00" * 8, ["u"])
+    assert ps.receive(other) is True
+    assert ps.receive(other) is False  # a duplicate
+    assert ps.receive(mine) is False  # an echo of its own
+    assert seen == [(b"mine", ["t"], _id(node), True), (b"theirs", ["u"], "12D3KooWOther", False)]
+    assert (published, received) == ([b"mine"], [b"theirs"])
+    assert not watch.closed
+    watch.close()
+    watch.close()  # again: nothing
+    assert watch.closed
+    ps.publish("t", b"unwatched")
+    assert len(seen) == 2 and published == [b"mine", b"unwatched"]
+    with pytest.raises(ValueError, match="^PubSub.watch: watch published messages, received ones, or both$"):
+        ps.watch(seen.append, published=False, received=False)
+
+
+def test_watchers_see_a_message_before_its_subscribers_can_read_it(node):
+    sub = node.pubsub.subscribe("t")
+    readable: list[bool] = []
+
+    def check(message: Message, mine: bool) -> None:
+        try:
+            sub.next(timeout=0)
+            readable.append(True)
+        except TimeoutError:
+            readable.append(False)
+
+    with node.pubsub.watch(check) as watch:
+        node.pubsub.publish("t", b"1")
+        assert sub.next(timeout=1).data == b"1"
+        node.pubsub.receive(Message(b"2", "12D3KooWOther", b"\x00" * 8, ["t"]))
+        assert sub.next(timeout=1).data == b"2"
+    assert watch.closed and readable == [False, False]
+
+
+def test_a_failing_watcher_is_logged_and_loses_no_message(node, caplog):
+    def broken(message: Message, mine: bool) -> None:
+        raise RuntimeError("watcher bug")
+
+    node.pubsub.watch(broken)
+    with node.pubsub.subscribe("t") as sub:
+        node.pubsub.publish("t", b"still delivered")
+        assert sub.next(timeout=1).data == b"still delivered"
+    [record] = caplog.records
+    assert (record.name, record.levelname, record.exc_info[1].args) == ("fakeipfs.pubsub", "ERROR", ("watcher bug",))
+    assert record.getMessage() == f"pubsub watcher {broken!r} failed on a message to ['t']"
+
+
+def test_a_watcher_may_close_its_own_watch_and_watches_outlast_a_reset(node):
+    seen: list[bytes] = []
+    once: list[pubsub.Watch] = []
+    once.append(node.pubsub.watch(lambda m, mine: (seen.append(m.data), once[0].close())))
+    kept = node.pubsub.watch(lambda m, mine: seen.append(m.data.upper()))
+    node.pubsub.publish("t", b"a")
+    node.reset()
+    node.pubsub.publish("t", b"b")
+    assert seen == [b"a", b"A", b"B"]
+    assert once[0].closed and not kept.closed
+
+
+def test_watching_across_a_network_sees_each_message_once(net):
+    """A full mesh floods every message to a node twice (directly and through the third node)."""
+    seen: list[tuple[int, bytes, bool]] = []
+    for i, peer in enumerate(net.nodes):
+        peer.pubsub.watch(lambda m, mine, i=i: seen.append((i, m.data, mine)))
+    subs = [peer.pubsub.subscribe("t") for peer in net.nodes]
+    net.wait_for_subscribers("t", 3)
+    net.nodes[0].pubsub.publish("t", b"flood")
+    assert [sub.next(timeout=5).data for sub in subs] == [b"flood"] * 3
+    assert sorted(seen) == [(0, b"flood", True), (1, b"flood", False), (2, b"flood", False)]
+
+
+def test_watching_while_publishing_from_other_threads(node):
+    """Watches come and go while a thread publishes: a watch held throughout sees everything in
+    order, and no publication is lost or doubled."""
+    steady: list[bytes] = []
+    node.pubsub.watch(lambda m, mine: steady.append(m.data))
+    stop = threading.Event()
+
+    def churn() -> None:
+        while not stop.is_set():
+            node.pubsub.watch(lambda m, mine: None).close()
+
+    churner = threading.Thread(target=churn)
+    churner.start()
+    try:
+        for i in range(2000):
+            node.pubsub.publish("t", b"%d" % i)
+    finally:
+        stop.set()
+        churner.join()
+    assert steady == [b"%d" % i for i in range(2000)]
+
+
+def test_collect_keeps_messages_on_the_node_and_a_reset_starts_afresh(node):
+    other = "12D3KooWOther"
+    with node.pubsub.collect("_kept", list, published=False):
+        node.pubsub.publish("t", b"published: left out")
+        node.pubsub.receive(Message(b"1", other, b"\x00" * 8, ["t"]))
+        assert [m.data for m in node.__dict__["_kept"]] == [b"1"]
+        node.reset()
+        assert "_kept" not in node.__dict__
+        node.pubsub.receive(Message(b"2", other, b"\x00" * 7 + b"\x01", ["t"]))
+        assert [m.data for m in node.__dict__["_kept"]] == [b"2"]
+    node.pubsub.receive(Message(b"3", other, b"\x00" * 7 + b"\x02", ["t"]))
+    assert [m.data for m in node.__dict__["_kept"]] == [b"2"]

@@ -240,3 +240,17 @@ def test_cli_testnet_process_prints_its_nodes_serves_them_and_stops_on_sigint():
 def test_cli_refuses_bad_arguments(argv, message, capsys):
     assert cli.main(["testnet", *argv]) == 1
     assert capsys.readouterr() == ("", f"Error: {message}\n")
+
+
+def test_a_gateway_serves_what_other_nodes_hold():
+    """kubo's gateway fetches over bitswap (core/corehttp/gateway.go, online ``n.Blocks``):
+    node 2's gateway serves what was added through node 0's API, two hops away."""
+    net = Network(3, seed=11, connect="line")
+    testnet = testnets.Testnet(net, api=LOCAL, gateway=LOCAL, say=lambda _: None)
+    with testnet.background():
+        cid = testnet.client(0).add_bytes(b"from node 0")
+        gateway = testnet.daemons[2].gateway_addr
+        assert gateway is not None
+        answer = requests.get(gateway.url(f"/ipfs/{cid}"), timeout=10)
+        assert (answer.status_code, answer.content) == (200, b"from node 0")
+        assert answer.headers["X-Ipfs-Path"] == f"/ipfs/{cid}"

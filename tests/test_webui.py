@@ -97,16 +97,20 @@ def test_the_state_json_shows_faults_and_crashed_nodes():
     assert shown["network"]["links"] == [{"from": 0, "to": 1}]  # a crash closes the node's connections
 
 
-def test_messages_are_kept_across_a_reset_and_binary_data_is_base64():
+def test_a_reset_forgets_the_messages_but_the_dashboard_keeps_watching_and_binary_data_is_base64():
     node = Node()
     with serve(node) as daemon:
-        node.reset()  # a new PubSub: the dashboard watches it from the next poll
         url = f"{daemon.api_addr.url()}/fakeipfs/v0/state"
-        assert requests.get(url).json()["pubsub"] == {"enabled": True, "topics": [], "messages": []}
+        pubsub.of(node).publish("before", b"forgotten")
+        assert [m["data"] for m in requests.get(url).json()["pubsub"]["messages"]] == ["forgotten"]
+        node.reset()
+        pubsub.of(node).publish("unwatched", b"no subscriber, no poll since the reset")
         with pubsub.of(node).subscribe("bin"):
             pubsub.of(node).publish("bin", b"\xff\x00")
             shown = requests.get(url).json()
-    assert [(m["topic"], m["data"], m["encoding"]) for m in shown["pubsub"]["messages"]] == [("bin", "/wA=", "base64")]
+            assert [m["topic"] for m in requests.get(url).json()["pubsub"]["messages"]] == ["bin", "unwatched"]
+    assert [(m["topic"], m["data"], m["encoding"]) for m in shown["pubsub"]["messages"]] == [
+        ("bin", "/wA=", "base64"), ("unwatched", "no subscriber, no poll since the reset", "text")]
     assert shown["network"] is None and shown["faults"] == []
     lone = Node()
     assert webui.state(lone)["faults"] == []  # the dashboard shows "none"

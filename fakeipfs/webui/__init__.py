@@ -23,14 +23,17 @@ build step) that polls ``GET /fakeipfs/v0/state`` once a second and renders the 
   (:mod:`fakeipfs.api_faults`), its network's link faults and crashed nodes
   (:mod:`fakeipfs.faults`), as ``GET /fakeipfs/v0/faults`` reports them.
 
-Messages are seen through :func:`watch`, which the daemon calls when it starts: it wraps the
-node's ``PubSub`` delivery so each delivered message is also kept (a bounded deque), and wraps
-again when a reset gave the node a new ``PubSub``.
+Messages are seen through :func:`watch`, which the daemon calls when it starts: a watcher
+(:meth:`PubSub.collect <fakeipfs.pubsub.PubSub.collect>`), registered once per node's pubsub,
+keeps each message the node publishes or receives in a bounded deque on the node, which
+:meth:`~fakeipfs.Node.reset` drops with the rest of the node's state (the watcher stays, so the
+messages of the reset node are kept from the first).
 """
 from __future__ import annotations
 
 import base64
 import threading
+import weakref
 from collections import deque
 from importlib import resources
 from typing import Any, Optional
@@ -56,29 +59,19 @@ def asset(name: str) -> bytes:
     return resources.files(__name__).joinpath(name).read_bytes()
 
 
-class _Tap:
-    """The messages one ``PubSub`` delivered, newest last."""
-
-    def __init__(self, ps: pubsub.PubSub) -> None:
-        self.pubsub = ps
-        self.messages: deque[pubsub.Message] = deque(maxlen=MAX_MESSAGES)
-        deliver = ps._deliver
-
-        def delivering(message: pubsub.Message) -> None:
-            self.messages.append(message)
-            deliver(message)
-
-        ps.__dict__["_deliver"] = delivering
+#: the node attribute holding its recent messages (a deque, newest last)
+_MESSAGES = "_webui_messages"
+#: the pubsubs watched already (a reset node keeps its pubsub, and with it the watcher)
+_WATCHED: "weakref.WeakSet[pubsub.PubSub]" = weakref.WeakSet()
 
 
-def watch(node: Any) -> "_Tap":
-    """Start keeping the messages ``node``'s pubsub delivers (again, after a reset)."""
+def watch(node: Any) -> None:
+    """Start keeping the last :data:`MAX_MESSAGES` messages ``node``'s pubsub delivers (once)."""
     ps = pubsub.of(node)
     with _LOCK:
-        tap = node.__dict__.get("_webui_tap")
-        if tap is None or tap.pubsub is not ps:
-            tap = node.__dict__["_webui_tap"] = _Tap(ps)
-    return tap
+        if ps not in _WATCHED:
+            ps.collect(_MESSAGES, lambda: deque(maxlen=MAX_MESSAGES))
+            _WATCHED.add(ps)
 
 
 def _message(message: pubsub.Message) -> dict[str, Any]:
@@ -126,12 +119,12 @@ def _pins(node: Any) -> list[dict[str, Any]]:
 
 def _pubsub(node: Any) -> dict[str, Any]:
     ps = pubsub.of(node)
-    tap = watch(node)
+    watch(node)
     if not ps.enabled:
         return {"enabled": False, "topics": [], "messages": []}
     return {"enabled": True,
             "topics": [{"topic": topic, "peers": ps.peers(topic)} for topic in ps.topics()],
-            "messages": [_message(m) for m in reversed(tap.messages)]}
+            "messages": [_message(m) for m in reversed(list(node.__dict__.get(_MESSAGES, ())))]}
 
 
 def _network(node: Any) -> Optional[dict[str, Any]]:
