@@ -7,11 +7,15 @@ Nothing here exists in kubo; it is the test-harness side of fakeipfs (as moto's
 :func:`published` lists the pubsub messages the node published, whatever the front door
 (``node.pubsub.publish``, ``pubsub/pub`` in-process or over the daemon): the node's
 :class:`~fakeipfs.pubsub.PubSub` is watched from its creation (:func:`log_publications`).
-Both logs keep everything, oldest first, until :meth:`fakeipfs.Node.reset` empties them.
+Both logs are oldest first until :meth:`fakeipfs.Node.reset` empties them; the request log
+keeps everything, the publication log the last :data:`PUBLISHED_KEPT` messages (a node
+publishing without end, as a benchmark or a long-running daemon does, stays bounded).
 """
 from __future__ import annotations
 
+import functools
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional, Union
 
@@ -141,6 +145,8 @@ def assert_not_requested(node: Any, endpoint: str, *, args: Optional[list[str]] 
 
 #: the node attribute holding its publications, a list (``Node.reset`` drops it with the rest)
 _PUBLISHED = "_published"
+#: how many of its latest publications a node keeps for :func:`published`
+PUBLISHED_KEPT = 10_000
 #: bytes of a message's data shown in an assertion's message
 _SHOWN_DATA = 64
 
@@ -148,7 +154,7 @@ _SHOWN_DATA = 64
 def log_publications(ps: "PubSub") -> None:
     """Log what ``ps``'s node publishes from now on (:func:`fakeipfs.pubsub.of` calls this as
     it makes the node's pubsub); a reset node starts a new log."""
-    ps.collect(_PUBLISHED, list, received=False)
+    ps.collect(_PUBLISHED, functools.partial(deque, maxlen=PUBLISHED_KEPT), received=False)
 
 
 def published(node: Any, topic: Optional[str] = None,

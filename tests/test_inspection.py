@@ -258,3 +258,12 @@ def test_reset_forgets_publications_and_logs_the_next_ones():
     node.pubsub.publish("after", b"2")
     [message] = inspection.published(node)
     assert (message.topics, message.data, message.from_peer) == (["after"], b"2", identity.of(node).peer_id)
+
+
+def test_the_publication_log_keeps_the_latest(monkeypatch):
+    """The publication log is bounded: the last PUBLISHED_KEPT messages, oldest first."""
+    monkeypatch.setattr(inspection, "PUBLISHED_KEPT", 3)
+    node = Node()
+    for i in range(5):
+        node.pubsub.publish("t", b"%d" % i)
+    assert [m.data for m in inspection.published(node, "t")] == [b"2", b"3", b"4"]
