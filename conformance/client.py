@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Optional, Union
+from typing import Any, Iterable, Optional, Union
 from urllib.parse import quote, quote_plus
 
 import requests
@@ -168,8 +168,3 @@ class RpcClient:
     def add_cid(self, data: Union[bytes, list], name: str = "file", **options: Any) -> str:
         """The root CID ``add`` reports (its last event)."""
         return self.add(data, name, **options)[-1]["Hash"]
-
-    def iter_lines(self, reply: Reply) -> Iterator[dict]:
-        for line in reply.body.splitlines():
-            if line.strip():
-                yield json.loads(line)

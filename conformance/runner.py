@@ -55,12 +55,6 @@ class Context:
 
     rpc: RpcClient
     version: KuboVersion
-    target: str
-
-    @property
-    def fake(self) -> bool:
-        """True on fakeipfs targets (a fresh node per scenario)."""
-        return self.target in ("inproc", "daemon")
 
 
 class Reference:
@@ -140,8 +134,9 @@ def run(target: str, kubo_version: Optional[str] = None, pattern: Optional[str] 
         result.outcomes.append(o)
         report(o)
 
+    catalogue = load_catalogue()
     runnable: list[Scenario] = []
-    for s in _selected(load_catalogue(), pattern):
+    for s in _selected(catalogue, pattern):
         why = s.applies(kind, version)
         if why is None:
             runnable.append(s)
@@ -154,14 +149,14 @@ def run(target: str, kubo_version: Optional[str] = None, pattern: Optional[str] 
             for s in runnable:
                 started = time.monotonic()
                 try:
-                    s.run(Context(fresh(), version, kind))
+                    s.run(Context(fresh(), version))
                 except Skip as exc:
                     record(Outcome(s.name, "skipped", str(exc), time.monotonic() - started))
                 except Exception as exc:  # noqa: BLE001 - every failure goes in the report
                     record(Outcome(s.name, "failed", _failure(exc), time.monotonic() - started))
                 else:
                     record(Outcome(s.name, "passed", "", time.monotonic() - started))
-    order = {name: i for i, name in enumerate(load_catalogue())}
+    order = {name: i for i, name in enumerate(catalogue)}
     result.outcomes.sort(key=lambda o: order.get(o.name, 0))
     return result
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import signal
 import subprocess
 from typing import Iterator
 
@@ -15,5 +16,17 @@ def child(argv: list[str], **popen) -> Iterator[subprocess.Popen]:
         yield proc
     finally:
         if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def terminate(proc: subprocess.Popen, timeout: float = 10.0) -> None:
+    """Stop ``proc`` as one stops a daemon: SIGTERM (kubo's daemon shuts down cleanly on it),
+    then SIGKILL if it still runs after ``timeout`` seconds; returns once it has exited."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()

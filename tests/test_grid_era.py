@@ -26,7 +26,6 @@ import hashlib
 import json
 import os
 import queue
-import signal
 import subprocess
 import sys
 import threading
@@ -43,6 +42,7 @@ from multiformats import multibase
 import fakeipfs
 import fakeipfs.transport as transport
 from fakeipfs.rpc.dispatcher import Dispatcher
+from procutil import terminate
 
 GRID_KUBO = "0.4.13"
 LOCAL = "/ip4/127.0.0.1/tcp/0"
@@ -135,12 +135,7 @@ def _cli_daemon(repo: Path) -> Iterator[str]:
         assert api is not None and api.startswith("/ip4/127.0.0.1/tcp/")
         yield f"http://127.0.0.1:{api.rsplit('/', 1)[1]}/api/v0"
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        terminate(proc)
 
 
 @pytest.fixture(scope="module", params=["inproc", "daemon"])

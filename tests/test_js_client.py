@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from fakeipfs.multiaddr import Multiaddr
+from procutil import terminate
 
 JS_DIR = Path(__file__).parent / "js"
 LOCAL = "/ip4/127.0.0.1/tcp/0"
@@ -76,13 +76,7 @@ class _DaemonProcess:
         self.ready.set()  # the daemon exited: stop waiting
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc)
         self._reader.join(timeout=5)
 
 

@@ -14,7 +14,9 @@ import tarfile
 import threading
 
 import pytest
-from multiformats import CID
+from multiformats import CID, varint
+
+from vectorlib import sha256_bytes
 
 from fakeipfs import Node, mfs
 from fakeipfs.errors import IPFSError, InvalidArgument, NotFound
@@ -34,27 +36,15 @@ NEPTUNE = "QmZDhWpi8NvKrekaYYhxKCdNVGWsFFe1CREnAjP1QbPaB3"  # "Hello Neptune!\nH
 # --- dag-pb / UnixFS by hand --------------------------------------------------------------------
 
 
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
 def _field(number: int, payload: bytes) -> bytes:
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+    return varint.encode(number << 3 | 2) + varint.encode(len(payload)) + payload
 
 
 def _pb(links: list[tuple[str, CID, int]], data: bytes) -> bytes:
     """A dag-pb node: links (sorted by name bytes, as UnixFS directories keep them) then Data."""
     out = b""
     for name, cid, tsize in sorted(links, key=lambda l: l[0].encode()):
-        out += _field(2, _field(1, bytes(cid)) + _field(2, name.encode()) + _varint(3 << 3) + _varint(tsize))
+        out += _field(2, _field(1, bytes(cid)) + _field(2, name.encode()) + varint.encode(3 << 3) + varint.encode(tsize))
     return out + _field(1, data)
 
 
@@ -64,7 +54,7 @@ def _v0(block: bytes) -> CID:
 
 def _file_block(data: bytes) -> bytes:
     """A single-block UnixFS file (Type File, Data, filesize)."""
-    fs = b"\x08\x02" + (_field(2, data) if data else b"") + b"\x18" + _varint(len(data))
+    fs = b"\x08\x02" + (_field(2, data) if data else b"") + b"\x18" + varint.encode(len(data))
     return _pb([], fs)
 
 
@@ -90,15 +80,6 @@ def test_hand_encoders_match_kubo() -> None:
     assert str(_dir([])[0]) == EMPTY_DIR
     planets, size = _dir([("mars.txt", *_leaf(b"Hello Mars!\n")), ("venus.txt", *_leaf(b"Hello Venus!\n"))])
     assert str(planets) == PLANETS and size == 146
-
-
-def _data(size: int, seed: str = "x") -> bytes:
-    out = bytearray()
-    counter = 0
-    while len(out) < size:
-        out += hashlib.sha256(f"{seed}-{counter}".encode()).digest()
-        counter += 1
-    return bytes(out[:size])
 
 
 def _planets() -> Directory:
@@ -396,8 +377,8 @@ def test_add_whose_second_entry_fails_leaves_store_and_pins_as_before(backend: s
     node.add(_planets())
     before = _snapshot(node)
     with pytest.raises(OSError, match="disk on fire"):
-        node.add(File.from_bytes("first.txt", _data(5000, "first")),
-                 File("second.bin", lambda: _Exploding(_data(10000, "second"))),
+        node.add(File.from_bytes("first.txt", sha256_bytes(5000, "first")),
+                 File("second.bin", lambda: _Exploding(sha256_bytes(10000, "second"))),
                  chunker="size-1024")
     assert _snapshot(node) == before
     with pytest.raises(OSError):
@@ -453,7 +434,7 @@ def test_concurrent_failed_add_does_not_delete_another_adds_blocks() -> None:
 
 _OFFSETS = [0, 1, 500, 1023, 1024, 1025, 2047, 2048, 3071, 3072, 4500, 6143, 6144, 7199, 7200, 7201, 20000]
 _LENGTHS = [None, 0, 1, 2, 100, 1023, 1024, 1025, 2049, 5000, 7200, 50000]
-_CAT_DATA = _data(7200, "cat")
+_CAT_DATA = sha256_bytes(7200, "cat")
 
 
 @pytest.mark.parametrize("trickle", [False, True], ids=["balanced", "trickle"])
@@ -646,10 +627,10 @@ def test_ls_planets_raw_leaves_are_files() -> None:
 
 def test_ls_file_chunks() -> None:
     node = Node()
-    root = node.add(_data(3000, "ls"), chunker="size-1024")[-1].cid
+    root = node.add(sha256_bytes(3000, "ls"), chunker="size-1024")[-1].cid
     links = node.ls(root)
     assert [(e.name, e.size, e.type) for e in links] == [("", 1024, 2), ("", 1024, 2), ("", 952, 2)]
-    assert [str(e.cid) for e in links] == [str(_leaf(_data(3000, "ls")[i:i + 1024])[0]) for i in (0, 1024, 2048)]
+    assert [str(e.cid) for e in links] == [str(_leaf(sha256_bytes(3000, "ls")[i:i + 1024])[0]) for i in (0, 1024, 2048)]
     single = node.add(b"Hello Mars!\n")[-1].cid
     assert node.ls(single) == []
 
@@ -681,7 +662,7 @@ def _members(tf: tarfile.TarFile) -> list[tuple]:
 def tree_node() -> tuple[Node, CID]:
     node = Node()
     root = node.add(Directory("t", [File.from_bytes("a.txt", b"alpha\n"),
-                                    Directory("sub", [File.from_bytes("b.bin", _data(3000, "b"))]),
+                                    Directory("sub", [File.from_bytes("b.bin", sha256_bytes(3000, "b"))]),
                                     Symlink("ln", "a.txt")]), chunker="size-1024")[-1].cid
     return node, root
 
@@ -694,7 +675,7 @@ def test_get_directory_tar(tree_node) -> None:
         (f"{root}/a.txt", tarfile.REGTYPE, 0o644, "", b"alpha\n"),
         (f"{root}/ln", tarfile.SYMTYPE, 0o777, "a.txt", None),
         (f"{root}/sub", tarfile.DIRTYPE, 0o755, "", None),
-        (f"{root}/sub/b.bin", tarfile.REGTYPE, 0o644, "", _data(3000, "b")),
+        (f"{root}/sub/b.bin", tarfile.REGTYPE, 0o644, "", sha256_bytes(3000, "b")),
     ]
 
 
@@ -702,7 +683,7 @@ def test_get_names_the_archive_after_the_last_path_segment(tree_node) -> None:
     node, root = tree_node
     assert _members(_tar(node.get(f"/ipfs/{root}/sub"))) == [
         ("sub", tarfile.DIRTYPE, 0o755, "", None),
-        ("sub/b.bin", tarfile.REGTYPE, 0o644, "", _data(3000, "b"))]
+        ("sub/b.bin", tarfile.REGTYPE, 0o644, "", sha256_bytes(3000, "b"))]
     assert _members(_tar(node.get(f"{root}/a.txt"))) == [("a.txt", tarfile.REGTYPE, 0o644, "", b"alpha\n")]
 
 
@@ -725,7 +706,7 @@ def test_get_compress_without_archive_gzips_a_file(tree_node) -> None:
     """get.go fileArchive: `!archive && compression != NoCompression` -> the file, gzipped."""
     node, root = tree_node
     raw = b"".join(node.get(f"/ipfs/{root}/sub/b.bin", compress=True))
-    assert gzip.decompress(raw) == _data(3000, "b")
+    assert gzip.decompress(raw) == sha256_bytes(3000, "b")
 
 
 def test_get_compress_without_archive_refuses_a_directory(tree_node) -> None:

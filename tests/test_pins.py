@@ -5,10 +5,10 @@ Messages are checked word for word; the planets CIDs are kubo's (test/sharness/t
 """
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 from multiformats import CID
+
+from vectorlib import sha256_bytes
 
 from fakeipfs import Node
 from fakeipfs.errors import IPFSError, NotFound, PinError
@@ -27,15 +27,6 @@ INVALID_TYPE = "invalid type '{}', must be one of {{direct, indirect, recursive,
 def _planets() -> Directory:
     return Directory("planets", [File.from_bytes("mars.txt", b"Hello Mars!\n"),
                                  File.from_bytes("venus.txt", b"Hello Venus!\n")])
-
-
-def _data(size: int, seed: str) -> bytes:
-    out = bytearray()
-    counter = 0
-    while len(out) < size:
-        out += hashlib.sha256(f"{seed}-{counter}".encode()).digest()
-        counter += 1
-    return bytes(out[:size])
 
 
 def _mh(cid) -> bytes:
@@ -127,7 +118,7 @@ def test_add_with_missing_root_fails_and_changes_nothing() -> None:
 def test_add_with_a_raw_leaf_missing_fails() -> None:
     """Pinning fetches every block, raw leaves included (merkledag.FetchGraph -> GetLinksDirect)."""
     node = Node()
-    root = node.add(_data(3000, "raw"), chunker="size-1024", raw_leaves=True, pin=False)[-1].cid
+    root = node.add(sha256_bytes(3000, "raw"), chunker="size-1024", raw_leaves=True, pin=False)[-1].cid
     leaf = node.ls(root)[1].cid
     node.blockstore.delete(leaf)
     with pytest.raises(IPFSError) as info:
@@ -252,7 +243,7 @@ def test_ls_indirect_excludes_direct_pins(node: Node) -> None:
 
 def test_ls_indirect_raw_leaves_print_in_base32() -> None:
     node = Node()
-    root = node.add(_data(3000, "leaves"), chunker="size-1024", raw_leaves=True)[-1].cid
+    root = node.add(sha256_bytes(3000, "leaves"), chunker="size-1024", raw_leaves=True)[-1].cid
     keys = set(node.pin_ls(type="indirect"))
     assert keys == {str(CID("base32", 1, "raw", e.cid.digest)) for e in node.ls(root)}
     assert len(keys) == 3
@@ -328,7 +319,7 @@ def test_verify_reports_missing_dag_pb_node(node: Node) -> None:
 
 def test_verify_does_not_fetch_raw_leaves() -> None:
     node = Node()
-    root = node.add(_data(3000, "verify"), chunker="size-1024", raw_leaves=True)[-1].cid
+    root = node.add(sha256_bytes(3000, "verify"), chunker="size-1024", raw_leaves=True)[-1].cid
     node.blockstore.delete(node.ls(root)[0].cid)
     assert [(str(r), bad) for r, bad in node.pin_verify()] == [(str(root), [])]
 
@@ -338,12 +329,12 @@ def test_verify_does_not_fetch_raw_leaves() -> None:
 
 def test_gc_removes_exactly_the_unpinned_blocks() -> None:
     node = Node(kubo_version="0.12.0")  # multihash-keyed blockstore: removed keys are CIDv1 raw
-    kept = node.add(_data(5000, "kept"), chunker="size-1024")[-1].cid  # recursive, dag-pb leaves
+    kept = node.add(sha256_bytes(5000, "kept"), chunker="size-1024")[-1].cid  # recursive, dag-pb leaves
     direct = node.block_put(b"direct block")
     node.pin_add(direct, recursive=False)
     planets = node.add(_planets(), pin=False)[-1].cid
     node.pin_add(planets, recursive=False)  # a direct pin keeps the block, not its children
-    junk = node.add(_data(3000, "junk"), chunker="size-1024", raw_leaves=True, pin=False)[-1].cid
+    junk = node.add(sha256_bytes(3000, "junk"), chunker="size-1024", raw_leaves=True, pin=False)[-1].cid
 
     kept_blocks = _dag(node, kept)
     junk_blocks = _dag(node, junk)
@@ -359,7 +350,7 @@ def test_gc_removes_exactly_the_unpinned_blocks() -> None:
     # kubo >= 0.12 reports removed keys as CIDv1 raw (t0087-repo-robust-gc.sh `to_raw_cid`)
     assert all(c.version == 1 and c.codec.name == "raw" and str(c).startswith("bafkrei") for c in removed)
     assert set(node.blockstore.multihashes()) == before - expected_removed
-    assert node.cat(kept) == _data(5000, "kept")
+    assert node.cat(kept) == sha256_bytes(5000, "kept")
     assert node.block_get(direct) == b"direct block"
     with pytest.raises(NotFound):
         node.cat(junk)
@@ -378,7 +369,7 @@ def test_gc_after_unpin() -> None:
 def test_gc_with_missing_raw_leaf_still_collects() -> None:
     """gc.go ColoredSet uses ipld.GetLinks, which does not fetch raw leaves."""
     node = Node()
-    root = node.add(_data(3000, "rawgc"), chunker="size-1024", raw_leaves=True)[-1].cid
+    root = node.add(sha256_bytes(3000, "rawgc"), chunker="size-1024", raw_leaves=True)[-1].cid
     node.blockstore.delete(node.ls(root)[0].cid)
     junk = node.block_put(b"junk")
     assert [bytes(c.digest) for c in node.repo_gc()] == [_mh(junk)]
@@ -386,7 +377,7 @@ def test_gc_with_missing_raw_leaf_still_collects() -> None:
 
 def test_gc_aborts_when_a_pinned_dag_pb_block_is_missing() -> None:
     node = Node()
-    root = node.add(_data(5000, "abort"), chunker="size-1024")[-1].cid  # dag-pb leaves
+    root = node.add(sha256_bytes(5000, "abort"), chunker="size-1024")[-1].cid  # dag-pb leaves
     node.blockstore.delete(node.ls(root)[0].cid)
     junk = node.block_put(b"junk")
     with pytest.raises(IPFSError) as info:

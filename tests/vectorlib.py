@@ -1,4 +1,5 @@
-"""Test-vector helpers: the input recipes of tests/vectors/*.json and `ipfs add` flag parsing."""
+"""Test-vector and test-data helpers: the input recipes of tests/vectors/*.json, `ipfs add` flag
+parsing, deterministic bytes, and the links and mutations of the IPLD codec properties."""
 from __future__ import annotations
 
 import hashlib
@@ -9,6 +10,7 @@ import struct
 from pathlib import Path
 from typing import Any
 
+from hypothesis import strategies as st
 from multiformats import CID, multihash
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 
@@ -60,6 +62,22 @@ class ZeroReader(io.RawIOBase):
 
 def chacha_bytes(seed: str, size: int) -> bytes:
     return ChaChaReader(seed, size).read(size)
+
+
+def sha256_bytes(size: int, seed: str = "x") -> bytes:
+    """``size`` deterministic bytes: the sha256 digests of ``"{seed}-0"``, ``"{seed}-1"``, ... joined."""
+    out = bytearray()
+    counter = 0
+    while len(out) < size:
+        out += hashlib.sha256(f"{seed}-{counter}".encode()).digest()
+        counter += 1
+    return bytes(out[:size])
+
+
+def chunker_cases(family: str) -> list[dict]:
+    """The chunker-boundaries.json cases of one chunker family (``buzhash``, ``rabin``: specs
+    ``rabin``, ``rabin-<avg>``, ``rabin-<min>-<avg>-<max>``)."""
+    return [c for c in load("chunker-boundaries.json")["cases"] if c["chunker"].split("-")[0] == family]
 
 
 def chunker_input(recipe: dict) -> bytes:
@@ -176,6 +194,35 @@ def same_value(a: Any, b: Any) -> bool:
 
 def cid_v1_sha256(codec: int, data: bytes) -> str:
     return CID("base32", 1, codec, multihash.digest(data, "sha2-256")).encode("base32")
+
+
+def _link(data: bytes, flavour: int) -> CID:
+    digest = multihash.digest(data, "sha2-256")
+    if flavour == 0:
+        return CID("base58btc", 0, "dag-pb", digest)
+    return CID("base32", 1, ("raw", "dag-cbor", "dag-pb")[flavour - 1], digest)
+
+
+#: Links for the codec properties: sha2-256 CIDv0 (dag-pb) or CIDv1 (raw, dag-cbor, dag-pb).
+link_cids = st.builds(_link, st.binary(max_size=8), st.integers(0, 3))
+
+
+def mutate(data: st.DataObject, raw: bytes) -> bytes:
+    """``raw`` (not empty) after one to three drawn edits: a byte set to a drawn value, a cut
+    from a drawn index on, or a drawn byte inserted; a cut that leaves nothing ends the edits."""
+    out = bytearray(raw)
+    for _ in range(data.draw(st.integers(1, 3))):
+        index = data.draw(st.integers(0, len(out) - 1))
+        action = data.draw(st.sampled_from(["flip", "cut", "insert"]))
+        if action == "flip":
+            out[index] = data.draw(st.integers(0, 255))
+        elif action == "cut":
+            del out[index:]
+            if not out:
+                break
+        else:
+            out.insert(index, data.draw(st.integers(0, 255)))
+    return bytes(out)
 
 
 class ShortReader:

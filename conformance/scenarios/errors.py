@@ -14,62 +14,62 @@ from ..scenario import expect, rpc_scenario
 from ._data import PLANETS_TREE, not_pinned
 
 
-@rpc_scenario("errors/unknown-command", "go-ipfs-cmds http/handler.go ErrNotFound: 404, "
-              "\"404 page not found\"")
-def _(ctx):
-    r = ctx.rpc.call("no-such-command")
-    expect("status, body", (r.status, r.text), (404, "404 page not found\n"))
+# (scenario name, why, command, its arguments and options, kubo's status and plain-text body,
+#  since, version_why): request-level errors, http.Error's text with its trailing newline
+REQUEST_CASES = [
+    ("errors/unknown-command", "go-ipfs-cmds http/handler.go ErrNotFound: 404, \"404 page not found\"",
+     ("no-such-command",), {}, 404, "404 page not found\n", None, ""),
+    ("errors/get-method", "go-ipfs-cmds http/handler.go: only POST, else 405 \"405 - Method Not Allowed\"",
+     ("version",), {"method": "GET"}, 405, "405 - Method Not Allowed\n", "0.5.0",
+     "the RPC API refuses GET from go-ipfs 0.5 (docs/changelogs/v0.5.md)"),
+    ("errors/missing-argument", "go-ipfs-cmds command.go CheckArguments: 400, argument \"ipfs-path\" "
+     "is required", ("cat",), {}, 400, 'argument "ipfs-path" is required\n', None, ""),
+    ("errors/bad-option-value", "go-ipfs-cmds request.go convertOptions: 400, could not convert value "
+     "\"abc\" to type \"int64\" (for option \"-offset\")",
+     ("cat", "QmbFMke1KXqnYyBBWxB74N4c5SBnJMVAiMNRcGu6x1AwQH"), {"offset": "abc"},
+     400, 'could not convert value "abc" to type "int64" (for option "-offset")\n', None, ""),
+]
 
 
-@rpc_scenario("errors/get-method", "go-ipfs-cmds http/handler.go: only POST, else 405 "
-              "\"405 - Method Not Allowed\"", since="0.5.0",
-              version_why="the RPC API refuses GET from go-ipfs 0.5 (docs/changelogs/v0.5.md)")
-def _(ctx):
-    r = ctx.rpc.call("version", method="GET")
-    expect("status, body", (r.status, r.text), (405, "405 - Method Not Allowed\n"))
+def _request_scenario(name, why, args, options, status, body, since, version_why):
+    def run(ctx):
+        r = ctx.rpc.call(*args, **options)
+        expect("status, body", (r.status, r.text), (status, body))
+    rpc_scenario(name, why, since=since, version_why=version_why)(run)
 
 
-@rpc_scenario("errors/missing-argument", "go-ipfs-cmds command.go CheckArguments: 400, "
-              "argument \"ipfs-path\" is required")
-def _(ctx):
-    r = ctx.rpc.call("cat")
-    expect("status, body", (r.status, r.text), (400, 'argument "ipfs-path" is required\n'))
+for _case in REQUEST_CASES:
+    _request_scenario(*_case)
 
 
-@rpc_scenario("errors/bad-option-value", "go-ipfs-cmds request.go convertOptions: 400, could not "
-              "convert value \"abc\" to type \"int64\" (for option \"-offset\")")
-def _(ctx):
-    r = ctx.rpc.call("cat", "QmbFMke1KXqnYyBBWxB74N4c5SBnJMVAiMNRcGu6x1AwQH", offset="abc")
-    expect("status, body", (r.status, r.text),
-           (400, 'could not convert value "abc" to type "int64" (for option "-offset")\n'))
-
-
-@rpc_scenario("errors/add/cidv0-sha512", "add.go: an explicit CIDv0 with another hash is refused "
-              "(\"CIDv0 only supports sha2-256\")")
-def _(ctx):
-    r = ctx.rpc.call("add", parts=[file_part("f", b"x")], cid_version=0, hash="sha2-512")
-    expect("error", r.error(), (500, "CIDv0 only supports sha2-256", 0))
-
-
-@rpc_scenario("errors/add/unknown-hash", "add.go: \"unrecognized hash function: %s\", %q from 0.16 "
-              "(kubo 9e5d0aaae, #8927)")
-def _(ctx):
-    r = ctx.rpc.call("add", parts=[file_part("f", b"x")], hash="NoPe")
+def _unknown_hash(ctx) -> str:
     name = '"nope"' if ctx.version >= KuboVersion(0, 16, 0) else "nope"
-    expect("error", r.error(), (500, f"unrecognized hash function: {name}", 0))
+    return f"unrecognized hash function: {name}"
 
 
-@rpc_scenario("errors/add/chunker-size-0", "boxo chunker/parse.go: \"chunker size must be greater "
-              "than 0\"")
-def _(ctx):
-    r = ctx.rpc.call("add", parts=[file_part("f", b"x")], chunker="size-0")
-    expect("error", r.error(), (500, "chunker size must be greater than 0", 0))
+# (scenario name, why, add options, kubo's message: text, or a function of the context)
+ADD_CASES = [
+    ("errors/add/cidv0-sha512", "add.go: an explicit CIDv0 with another hash is refused "
+     "(\"CIDv0 only supports sha2-256\")", {"cid_version": 0, "hash": "sha2-512"},
+     "CIDv0 only supports sha2-256"),
+    ("errors/add/unknown-hash", "add.go: \"unrecognized hash function: %s\", %q from 0.16 "
+     "(kubo 9e5d0aaae, #8927)", {"hash": "NoPe"}, _unknown_hash),
+    ("errors/add/chunker-size-0", "boxo chunker/parse.go: \"chunker size must be greater than 0\"",
+     {"chunker": "size-0"}, "chunker size must be greater than 0"),
+    ("errors/add/bad-rabin", "boxo chunker/parse.go: rabin min below 16 is refused",
+     {"chunker": "rabin-8-16-32"}, "rabin min must be greater than 16"),
+]
 
 
-@rpc_scenario("errors/add/bad-rabin", "boxo chunker/parse.go: rabin min below 16 is refused")
-def _(ctx):
-    r = ctx.rpc.call("add", parts=[file_part("f", b"x")], chunker="rabin-8-16-32")
-    expect("error", r.error(), (500, "rabin min must be greater than 16", 0))
+def _add_scenario(name, why, options, message):
+    def run(ctx):
+        r = ctx.rpc.call("add", parts=[file_part("f", b"x")], **options)
+        expect("error", r.error(), (500, message(ctx) if callable(message) else message, 0))
+    rpc_scenario(name, why)(run)
+
+
+for _case in ADD_CASES:
+    _add_scenario(*_case)
 
 
 @rpc_scenario("errors/cat/directory", "cat of a directory: iface.ErrIsDir, \"this dag node is a "

@@ -10,24 +10,16 @@ answer with kubo's published value where there is one, and always with fakeipfs 
 from __future__ import annotations
 
 import base64
-import os
 from pathlib import Path
 
 from ..runner import Reference
 from ..scenario import expect, lib_scenario
+from ..targets.kubo_lib import Symlink, write_tree
 from ._data import EMPTY_DIR, EMPTY_FILE, HELLO, MARS, PLANETS, PLANETS_TREE, VENUS, seeded
 
 
 def _write(root: Path, tree: dict) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    for name, value in tree.items():
-        path = root / name
-        if isinstance(value, dict):
-            _write(path, value)
-        elif isinstance(value, str):  # a symlink target
-            os.symlink(value, path)
-        else:
-            path.write_bytes(value)
+    write_tree(root, tree)
     return root
 
 
@@ -77,7 +69,8 @@ _add_scenario("lib/add/tree/nested", lambda t: _write(t / "d", {"hey": b"Hey\n",
 _add_scenario("lib/add/tree/empty-dir", lambda t: _write(t / "e", {}), EMPTY_DIR,
               "the empty UnixFS directory")
 _add_scenario("lib/add/tree/hidden-and-symlinks",
-              lambda t: _write(t / "d", {".hidden": b"h", "a": b"A", "l": "a", "dangling": "nope"}),
+              lambda t: _write(t / "d", {".hidden": b"h", "a": b"A", "l": Symlink("a"),
+                                         "dangling": Symlink("nope")}),
               None, "AddFile includes dot-files and keeps nested symlinks (files.NewSerialFile hidden=true)")
 _add_scenario("lib/add/tree/unicode-names",
               lambda t: _write(t / "u", {"päth": {"ñame é.txt": b"unicode"}, "日本": {"語.txt": b"jp"},
@@ -160,8 +153,8 @@ def _(results, ref):
 
 def _download(tmp: Path) -> list:
     ops = _store_ops("download", _tree("download"))(tmp)
-    root = Reference().add_path(_stored["download"])
-    file_cid = Reference().add_path(_stored["download"] / "a.txt")
+    ref = Reference()
+    root, file_cid = ref.add_path(_stored["download"]), ref.add_path(_stored["download"] / "a.txt")
     return ops + [{"op": "get", "cid": root, "dest": str(tmp / "out")},
                   {"op": "get", "cid": file_cid, "dest": str(tmp / "file-out")}]
 

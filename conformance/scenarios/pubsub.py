@@ -52,11 +52,16 @@ def _decode(ctx, message: dict) -> dict:
             "seqno": _bytes_field(ctx, message["seqno"]), "topics": topics}
 
 
-def _topics(ctx) -> list:
-    reply = ctx.rpc.call("pubsub/ls")
+def _call(ctx, command: str) -> Reply:
+    """``command``'s answer; a node without pubsub skips the scenario."""
+    reply = ctx.rpc.call(command)
     if reply.status != 200:
         _skip_if_disabled(reply)
-    return reply.json()["Strings"] or []
+    return reply
+
+
+def _topics(ctx) -> list:
+    return _call(ctx, "pubsub/ls").json()["Strings"] or []
 
 
 def _skip_if_disabled(reply: Reply) -> None:
@@ -119,13 +124,19 @@ def _my_id(ctx) -> str:
     return ctx.rpc.call("id").json()["ID"]
 
 
+def _echo(ctx, topic: str, data: bytes) -> dict:
+    """Subscribe to ``topic``, publish ``data`` on it: the one message the subscription hears."""
+    with _Subscriber(ctx, topic, 1) as sub:
+        _publish(ctx, topic, data)
+        (message,) = sub.messages()
+    return message
+
+
 @rpc_scenario("pubsub/self-delivery", "a node hears its own message (go-libp2p-pubsub delivers "
               "locally published messages to local subscribers)")
 def _(ctx):
     topic = "conformance-self"
-    with _Subscriber(ctx, topic, 1) as sub:
-        _publish(ctx, topic, b"hello pubsub")
-        (message,) = sub.messages()
+    message = _echo(ctx, topic, b"hello pubsub")
     got = _decode(ctx, message)
     expect("message", {**got, "seqno": len(got["seqno"])},
            {"from": _my_id(ctx), "data": b"hello pubsub", "seqno": 8, "topics": [topic]})
@@ -135,9 +146,7 @@ def _(ctx):
               "multibase base64url strings and the peer ID as text, before Go []byte (base64)")
 def _(ctx):
     topic = "conformance-fields"
-    with _Subscriber(ctx, topic, 1) as sub:
-        _publish(ctx, topic, b"fields")
-        (message,) = sub.messages()
+    message = _echo(ctx, topic, b"fields")
     expect("keys", sorted(message), ["data", "from", "seqno", "topicIDs"])
     if _multibase(ctx):
         expect("encodings", (message["data"], message["topicIDs"], message["seqno"][0]),
@@ -151,9 +160,7 @@ def _(ctx):
 def _(ctx):
     topic = "conformance-binary"
     data = bytes(range(256))
-    with _Subscriber(ctx, topic, 1) as sub:
-        _publish(ctx, topic, data)
-        (message,) = sub.messages()
+    message = _echo(ctx, topic, data)
     expect("data", _decode(ctx, message)["data"], data)
 
 
@@ -161,9 +168,7 @@ def _(ctx):
               "topicIDs", since="0.11.0", version_why="multibase topics (docs/changelogs/v0.11.md)")
 def _(ctx):
     topic = "conformance/ü ✓ %?&="
-    with _Subscriber(ctx, topic, 1) as sub:
-        _publish(ctx, topic, b"x")
-        (message,) = sub.messages()
+    message = _echo(ctx, topic, b"x")
     expect("topics", _decode(ctx, message)["topics"], [topic])
 
 
@@ -207,17 +212,11 @@ def _(ctx):
               "slice: {\"Strings\": null}", targets=frozenset({"inproc", "daemon"}),
               skip_why={"live": "the live node may have subscriptions of its own"})
 def _(ctx):
-    reply = ctx.rpc.call("pubsub/ls")
-    if reply.status != 200:
-        _skip_if_disabled(reply)
-    expect("pubsub ls", reply.json(), {"Strings": None})
+    expect("pubsub ls", _call(ctx, "pubsub/ls").json(), {"Strings": None})
 
 
 @rpc_scenario("pubsub/peers-alone", "a node with no pubsub peers: {\"Strings\": []} (pubsub.go "
               "make([]string, 0, len(peers)))", targets=frozenset({"inproc", "daemon"}),
               skip_why={"live": "the live node may have peers"})
 def _(ctx):
-    reply = ctx.rpc.call("pubsub/peers")
-    if reply.status != 200:
-        _skip_if_disabled(reply)
-    expect("pubsub peers", reply.json(), {"Strings": []})
+    expect("pubsub peers", _call(ctx, "pubsub/peers").json(), {"Strings": []})

@@ -12,9 +12,10 @@ wrapper) in a child process and asks it for CIDs::
 API
 ---
 * :func:`available` -- None when usable, else a reason string (cached).
-* :func:`add_only_hash` (paths) -> CIDs; :func:`add` the same but stored
-  and pinned. :func:`add_only_hash_bytes` / :func:`add_only_hash_trees` write
-  in-memory contents to a temp dir first. Each call is ONE kubo process, so
+* :func:`add_only_hash` (paths) -> CIDs (to store and pin, use the ``add``
+  op of :func:`run_session`). :func:`add_only_hash_bytes` /
+  :func:`add_only_hash_trees` write in-memory contents to a temp dir first
+  (trees with :func:`write_tree`). Each call is ONE kubo process, so
   batch: a process costs ~0.2-0.4 s; each small add ~0.2 ms after the first
   (which is ~50-100 ms). 20 small files: ~0.24-0.43 s wall per call.
 * :func:`run_session` -- a list of ops (add / pins / pin / unpin / get,
@@ -121,17 +122,17 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 __all__ = [
     "KuboLibError",
     "SessionResult",
     "available",
     "add_only_hash",
-    "add",
     "add_only_hash_bytes",
     "add_only_hash_trees",
     "Symlink",
+    "write_tree",
     "run_session",
     "library_path",
 ]
@@ -207,6 +208,17 @@ def _find_ip() -> str | None:
 
 
 _availability: tuple[str | None, list[str] | None] | None = None
+
+#: ``python -c CHILD_BOOTSTRAP <this file> <workdir>`` runs :func:`_child_main`: it loads this
+#: very file as a plain module, so nothing of the surrounding packages' ``__init__`` runs inside
+#: the namespace.
+CHILD_BOOTSTRAP = (
+    "import importlib.util as u, sys\n"
+    "s = u.spec_from_file_location('_fakeipfs_kubo_child', sys.argv[1])\n"
+    "m = sys.modules[s.name] = u.module_from_spec(s)\n"
+    "s.loader.exec_module(m)\n"
+    "m._child_main(sys.argv[2])\n"
+)
 
 
 def _probe() -> tuple[str | None, list[str] | None]:
@@ -334,22 +346,13 @@ def run_session(ops: Sequence[dict[str, Any]], timeout: float = 120) -> SessionR
     with tempfile.TemporaryDirectory(prefix="fakeipfs-kubo-") as workdir:
         with open(os.path.join(workdir, "ops.json"), "w") as fh:
             json.dump({"so": so, "netns": _netns_inode(), "ops": norm_ops}, fh)
-        # Load this very file as a plain module in the child, so nothing of
-        # the surrounding packages' __init__ runs inside the namespace.
-        bootstrap = (
-            "import importlib.util as u, sys\n"
-            "s = u.spec_from_file_location('_fakeipfs_kubo_child', sys.argv[1])\n"
-            "m = sys.modules[s.name] = u.module_from_spec(s)\n"
-            "s.loader.exec_module(m)\n"
-            "m._child_main(sys.argv[2])\n"
-        )
         inner = (
             f"{ip} link set lo up || exit 97; "
             'exec "$0" -c "$1" "$2" "$3"'
         )
         argv = [
             *prefix, "sh", "-c", inner,
-            sys.executable, bootstrap, os.path.abspath(__file__), workdir,
+            sys.executable, CHILD_BOOTSTRAP, os.path.abspath(__file__), workdir,
         ]
         env = dict(os.environ)
         env.setdefault("GOLOG_LOG_LEVEL", "error")
@@ -424,11 +427,17 @@ def _check_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     return out
 
 
-def _add(paths, only_hash: bool, timeout: float) -> list[str]:
+def add_only_hash(paths: Sequence[str | os.PathLike[str]], timeout: float = 120) -> list[str]:
+    """CIDs real kubo gives ``paths`` (files or directories), in order.
+
+    Equivalent to ``ipfs add --only-hash -Q [-r] <path>`` with default flags
+    (see the module docstring). All paths are hashed by one kubo process, so
+    batch as many as possible into one call.
+    """
     paths = _check_paths(paths)
     if not paths:
         return []
-    ops = [{"op": "add", "path": p, "only_hash": only_hash} for p in paths]
+    ops = [{"op": "add", "path": p, "only_hash": True} for p in paths]
     session = run_session(ops, timeout=timeout)
     cids = []
     for path, res in zip(paths, session.results):
@@ -438,28 +447,9 @@ def _add(paths, only_hash: bool, timeout: float) -> list[str]:
     return cids
 
 
-def add_only_hash(paths: Sequence[str | os.PathLike[str]], timeout: float = 120) -> list[str]:
-    """CIDs real kubo gives ``paths`` (files or directories), in order.
-
-    Equivalent to ``ipfs add --only-hash -Q [-r] <path>`` with default flags
-    (see the module docstring). All paths are hashed by one kubo process, so
-    batch as many as possible into one call.
-    """
-    return _add(paths, True, timeout)
-
-
-def add(paths: Sequence[str | os.PathLike[str]], timeout: float = 120) -> list[str]:
-    """Like :func:`add_only_hash` but kubo stores and pins the content.
-
-    The CIDs are the same; this exists to check that storing does not
-    change them. The repo is thrown away at the end of the call.
-    """
-    return _add(paths, False, timeout)
-
-
 @dataclass(frozen=True)
 class Symlink:
-    """A symlink entry in a tree given to :func:`add_only_hash_trees`."""
+    """A symlink entry in a tree given to :func:`write_tree` / :func:`add_only_hash_trees`."""
 
     target: str | bytes
 
@@ -468,7 +458,8 @@ class Symlink:
 Tree = dict
 
 
-def _write_tree(root: str, tree: Tree) -> None:
+def write_tree(root: str | bytes | os.PathLike[str], tree: Tree) -> None:
+    """Create directory ``root`` holding ``tree`` (names may be str or bytes)."""
     os.mkdir(root)
     for name, value in tree.items():
         bname = os.fsencode(name)
@@ -476,7 +467,7 @@ def _write_tree(root: str, tree: Tree) -> None:
             raise ValueError(f"bad entry name {name!r}")
         path = os.path.join(os.fsencode(root), bname)
         if isinstance(value, dict):
-            _write_tree(os.fsdecode(path), value)
+            write_tree(os.fsdecode(path), value)
         elif isinstance(value, Symlink):
             os.symlink(value.target, path)
         elif isinstance(value, (bytes, bytearray, memoryview)):
@@ -486,16 +477,24 @@ def _write_tree(root: str, tree: Tree) -> None:
             raise TypeError(f"{name!r}: expected bytes, dict or Symlink, not {type(value).__name__}")
 
 
+def _add_only_hash_written(items: Sequence[Any], write: Callable[[str, Any], None],
+                           timeout: float) -> list[str]:
+    """CIDs of ``items``, each written by ``write(path, item)`` into a temp dir first."""
+    with tempfile.TemporaryDirectory(prefix="fakeipfs-kubo-in-") as tmp:
+        paths = [os.path.join(tmp, str(i)) for i in range(len(items))]
+        for path, item in zip(paths, items):
+            write(path, item)
+        return add_only_hash(paths, timeout=timeout)
+
+
+def _write_file(path: str, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
 def add_only_hash_bytes(blobs: Sequence[bytes], timeout: float = 120) -> list[str]:
     """CIDs real kubo gives each blob as a file (one kubo process for all)."""
-    with tempfile.TemporaryDirectory(prefix="fakeipfs-kubo-in-") as tmp:
-        paths = []
-        for i, blob in enumerate(blobs):
-            path = os.path.join(tmp, f"{i}.bin")
-            with open(path, "wb") as fh:
-                fh.write(blob)
-            paths.append(path)
-        return add_only_hash(paths, timeout=timeout)
+    return _add_only_hash_written(blobs, _write_file, timeout)
 
 
 def add_only_hash_trees(trees: Sequence[Tree], timeout: float = 120) -> list[str]:
@@ -504,13 +503,7 @@ def add_only_hash_trees(trees: Sequence[Tree], timeout: float = 120) -> list[str
     A tree maps entry names (str or bytes) to bytes (a file), a dict (a
     subdirectory) or :class:`Symlink` (stored as a UnixFS symlink).
     """
-    with tempfile.TemporaryDirectory(prefix="fakeipfs-kubo-in-") as tmp:
-        paths = []
-        for i, tree in enumerate(trees):
-            path = os.path.join(tmp, str(i))
-            _write_tree(path, tree)
-            paths.append(path)
-        return add_only_hash(paths, timeout=timeout)
+    return _add_only_hash_written(trees, write_tree, timeout)
 
 
 # --------------------------------------------------------------------------
@@ -603,41 +596,28 @@ def _child_run(workdir: str, result: dict[str, Any]) -> int:
     t = time.monotonic()
     lib = ctypes.CDLL(job["so"])
     timings["dlopen"] = time.monotonic() - t
-    cp = ctypes.c_char_p
-    lib.CreateRepo.argtypes = [cp]
-    lib.CreateRepo.restype = ctypes.c_int
-    lib.RunNode.argtypes = [cp]
-    lib.RunNode.restype = ctypes.c_int
-    lib.AddFile.argtypes = [cp, cp, ctypes.c_bool]
-    lib.AddFile.restype = ctypes.c_void_p  # keep the raw pointer
-    lib.ListPins.argtypes = [cp]
-    lib.ListPins.restype = ctypes.c_void_p
-    lib.PinCID.argtypes = [cp, cp]
-    lib.PinCID.restype = ctypes.c_int
-    lib.UnpinCID.argtypes = [cp, cp]
-    lib.UnpinCID.restype = ctypes.c_int
-    lib.Download.argtypes = [cp, cp, cp]
-    lib.Download.restype = ctypes.c_int
-    lib.GetNodeID.argtypes = [cp]
-    lib.GetNodeID.restype = ctypes.c_void_p
-    lib.GetNodeMultiAddrs.argtypes = [cp]
-    lib.GetNodeMultiAddrs.restype = ctypes.c_void_p
-    lib.PubSubEnable.argtypes = [cp]
-    lib.PubSubEnable.restype = ctypes.c_int
-    lib.PubSubSubscribe.argtypes = [cp, cp]
-    lib.PubSubSubscribe.restype = ctypes.c_longlong
-    lib.PubSubPublish.argtypes = [cp, cp, ctypes.c_void_p, ctypes.c_int]
-    lib.PubSubPublish.restype = ctypes.c_int
-    lib.PubSubNextMessage.argtypes = [ctypes.c_longlong]
-    lib.PubSubNextMessage.restype = ctypes.c_void_p
-    lib.PubSubUnsubscribe.argtypes = [ctypes.c_longlong]
-    lib.PubSubUnsubscribe.restype = ctypes.c_int
-    lib.PubSubListTopics.argtypes = [cp]
-    lib.PubSubListTopics.restype = ctypes.c_void_p
-    lib.PubSubPeers.argtypes = [cp, cp]
-    lib.PubSubPeers.restype = ctypes.c_void_p
-    lib.ListPeersIDs.argtypes = [cp]
-    lib.ListPeersIDs.restype = ctypes.c_void_p
+    cp, ptr, i64 = ctypes.c_char_p, ctypes.c_void_p, ctypes.c_longlong
+    for name, argtypes, restype in (
+        ("CreateRepo", [cp], ctypes.c_int),
+        ("RunNode", [cp], ctypes.c_int),
+        ("AddFile", [cp, cp, ctypes.c_bool], ptr),  # keep the raw pointer
+        ("ListPins", [cp], ptr),
+        ("PinCID", [cp, cp], ctypes.c_int),
+        ("UnpinCID", [cp, cp], ctypes.c_int),
+        ("Download", [cp, cp, cp], ctypes.c_int),
+        ("GetNodeID", [cp], ptr),
+        ("GetNodeMultiAddrs", [cp], ptr),
+        ("PubSubEnable", [cp], ctypes.c_int),
+        ("PubSubSubscribe", [cp, cp], i64),
+        ("PubSubPublish", [cp, cp, ptr, ctypes.c_int], ctypes.c_int),
+        ("PubSubNextMessage", [i64], ptr),
+        ("PubSubUnsubscribe", [i64], ctypes.c_int),
+        ("PubSubListTopics", [cp], ptr),
+        ("PubSubPeers", [cp, cp], ptr),
+        ("ListPeersIDs", [cp], ptr),
+    ):
+        fn = getattr(lib, name)
+        fn.argtypes, fn.restype = argtypes, restype
 
     log_path = os.path.join(workdir, "kubo.log")
 
@@ -661,20 +641,21 @@ def _child_run(workdir: str, result: dict[str, Any]) -> int:
         return "\n".join(bad or lines) or "(kubo logged nothing)"
 
     repo = os.path.join(workdir, "repo").encode()
-    t = time.monotonic()
-    pos = log_pos()
-    rc = lib.CreateRepo(repo)
-    timings["create_repo"] = time.monotonic() - t
-    if rc != 1:
-        result["fatal"] = f"CreateRepo returned {rc}: {errors_since(pos)}"
+
+    def start(name: str, timing: str) -> bool:
+        """``lib.<name>(repo)``, timed; False (and the fatal error) unless it returned 1."""
+        t = time.monotonic()
+        pos = log_pos()
+        rc = getattr(lib, name)(repo)
+        timings[timing] = time.monotonic() - t
+        if rc != 1:
+            result["fatal"] = f"{name} returned {rc}: {errors_since(pos)}"
+        return rc == 1
+
+    if not start("CreateRepo", "create_repo"):
         return 4
     _patch_config(repo.decode())
-    t = time.monotonic()
-    pos = log_pos()
-    rc = lib.RunNode(repo)
-    timings["run_node"] = time.monotonic() - t
-    if rc != 1:
-        result["fatal"] = f"RunNode returned {rc}: {errors_since(pos)}"
+    if not start("RunNode", "run_node"):
         return 5
 
     t_ops = time.monotonic()

@@ -57,7 +57,6 @@ def test_live_against_a_fakeipfs_daemon():
 
 
 @pytest.mark.kubo_lib
-@pytest.mark.skipif(kubo_lib.available() is not None, reason=f"kubo_lib unavailable: {kubo_lib.available()}")
 def test_kubo_lib():
     result = runner.run("kubo-lib")
     _check(result, ("kubo-lib", "0.22.0"))

@@ -41,19 +41,9 @@ def _settings(ci_examples: int):
                     database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-def _write_tree(root: Path, tree: dict) -> None:
-    root.mkdir()
-    for name, value in tree.items():
-        if isinstance(value, dict):
-            _write_tree(root / name, value)
-        else:
-            (root / name).write_bytes(value)
-
-
 # --- bytes and trees: fakeipfs vs kubo --------------------------------------------------------
 
 @pytest.mark.kubo_lib
-@pytest.mark.skipif(kubo_lib.available() is not None, reason=f"kubo_lib unavailable: {kubo_lib.available()}")
 @given(blobs=st.lists(file_contents(max_size=3 * 262144 + 1), min_size=4, max_size=12),
        trees=st.lists(directory_trees(max_depth=3, max_entries=6), min_size=2, max_size=6))
 @_settings(ci_examples=8)
@@ -64,7 +54,7 @@ def test_bytes_and_trees_match_kubo(blobs, trees):
             (Path(tmp) / f"b{i}").write_bytes(blob)
             paths.append(Path(tmp) / f"b{i}")
         for i, tree in enumerate(trees):
-            _write_tree(Path(tmp) / f"t{i}", tree)
+            kubo_lib.write_tree(Path(tmp) / f"t{i}", tree)
             paths.append(Path(tmp) / f"t{i}")
         kubo = kubo_lib.add_only_hash(paths)
         node = Node(kubo_version=KUBO_VERSION)
@@ -128,7 +118,6 @@ _topics = pubsub_topics().filter(lambda t: "\x00" not in t)
 
 
 @pytest.mark.kubo_lib
-@pytest.mark.skipif(kubo_lib.available() is not None, reason=f"kubo_lib unavailable: {kubo_lib.available()}")
 @given(exchange=st.lists(st.tuples(_topics, pubsub_payloads()), min_size=1, max_size=12))
 @_settings(ci_examples=6)
 def test_pubsub_exchanges_match_kubo(exchange):

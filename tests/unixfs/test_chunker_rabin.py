@@ -4,22 +4,17 @@ whyrusleeping/chunker chunker.go ``Next`` as a reference on small random inputs.
 from __future__ import annotations
 
 import io
-import json
 import random
-from pathlib import Path
 from typing import List, Optional
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 import vectorlib
-from vectorlib import chacha_bytes, chunker_input
+from vectorlib import chacha_bytes, chunker_cases, chunker_input
 from fakeipfs.unixfs.chunker.rabin import IPFS_RABIN_POLY, WINDOW_SIZE, Rabin
 
-VECTORS = Path(__file__).resolve().parent.parent / "vectors"
-
-CASES = [c for c in json.loads((VECTORS / "chunker-boundaries.json").read_text())["cases"]
-         if c["chunker"].startswith("rabin")]
+CASES = chunker_cases("rabin")
 
 
 def rabin_params(spec: str) -> "tuple[int, int, int]":
