@@ -51,6 +51,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
+from ._attach import attached
 from .faults import CrashedNode
 from .rpc.commands import REGISTRY
 from .rpc.dispatcher import API_PREFIX
@@ -217,16 +218,9 @@ class ApiFaults:
         return None
 
 
-_LOCK = threading.Lock()
-
-
 def of(node: Any) -> ApiFaults:
     """The node's API faults, made on first use."""
-    with _LOCK:
-        found = node.__dict__.get("_api_faults")
-        if found is None:
-            found = node.__dict__["_api_faults"] = ApiFaults()
-    return found
+    return attached(node, "_api_faults", lambda: ApiFaults())
 
 
 def endpoint_of(path: str) -> str:

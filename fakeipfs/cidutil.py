@@ -13,14 +13,6 @@ from multiformats import CID, multibase
 from .errors import InvalidArgument, err_unsupported_multibase
 
 
-def parse_cid(text: str) -> CID:
-    """Decode a CID string, raising kubo's wording for bad input (boxo path/cid parsing)."""
-    try:
-        return CID.decode(text)
-    except Exception as exc:
-        raise InvalidArgument(f"invalid cid: {exc}") from None
-
-
 def format_cid(cid: CID, cid_base: Optional[str] = None, upgrade: bool = True) -> str:
     """``cidenc.Encoder.Encode``: default text, or ``cid_base`` (v0 upgraded to v1 when asked).
     ``cid_base`` is a name or a one-character prefix, as go-multibase ``EncoderByName`` takes it."""

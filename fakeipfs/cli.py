@@ -50,7 +50,9 @@ from multiformats import CID, multibase, multicodec
 
 from . import __version__
 from .cidutil import CidEncoder, encoder_from_path
-from .errors import ERR_IS_DIR, IPFSError
+from .errors import (ERR_EMPTY_MULTIBASE, ERR_FORMAT_AND_CID_CODEC, ERR_IS_DIR, ERR_NEGATIVE_LENGTH,
+                     ERR_NEGATIVE_OFFSET, ERR_NO_FILE_ARG, ERR_PIN_VERIFY_VERBOSE_QUIET, IPFSError,
+                     go_quote_body)
 from .node import Node
 from .progress import CountingReader, ProgressBar
 from .unixfs import exporter
@@ -105,8 +107,6 @@ ERR_UNKNOWN_OPTION = 'unknown option "{name}"'
 ERR_MISSING_OPTION_ARG = 'missing argument for option "{name}"'
 ERR_UNKNOWN_COMMAND = 'Unknown Command "{name}"\n'
 MSG_STDIN = "ipfs: Reading from /dev/stdin; send Ctrl-d to stop."
-#: core/commands/add.go
-ERR_EXPECTED_FILE = "expected a file argument"
 #: core/commands/get.go
 MSG_SAVING_FILES = "Saving file(s) to {path}"
 MSG_SAVING_ARCHIVE = "Saving archive to {path}"
@@ -120,10 +120,6 @@ ERR_TAR_TRAVERSE_NON_DIR = "cannot traverse non-directory objects"
 ERR_TAR_DIR_TO_SYMLINK = "cannot extract to symlink"
 #: core/commands/block.go
 ERR_BLOCKS_NOT_REMOVED = "some blocks not removed"
-#: core/commands/pin/pin.go
-ERR_VERIFY_FLAGS = "the --verbose and --quiet options can not be used at the same time"
-#: go-multibase EncoderByName
-ERR_EMPTY_MULTIBASE = "empty multibase encoding"
 
 #: core/commands/cat.go ``progressBarMinSize``: below this, the CLI never draws a bar by default.
 PROGRESS_MIN_SIZE = 8 * 1024 * 1024
@@ -144,32 +140,9 @@ class UsageError(CommandError):
 # --- Go-compatible formatting helpers -----------------------------------------------------------
 
 
-def _go_quote_body(text: str) -> str:
-    """The inside of Go's ``strconv.Quote`` (bytes smuggled as surrogates print as ``\\xNN``)."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch == '"' or ch == "\\":
-            out.append("\\" + ch)
-        elif ch == " " or (ch.isprintable() and not 0xDC80 <= code <= 0xDCFF):
-            out.append(ch)
-        elif ch in "\a\b\f\n\r\t\v":
-            out.append({"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
-                        "\t": "\\t", "\v": "\\v"}[ch])
-        elif 0xDC80 <= code <= 0xDCFF:
-            out.append(f"\\x{code - 0xDC00:02x}")
-        elif code < 0x20 or code == 0x7F:
-            out.append(f"\\x{code:02x}")
-        elif code < 0x10000:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    return "".join(out)
-
-
 def go_quote(text: str) -> str:
     """Go ``%q`` of a string."""
-    return '"' + _go_quote_body(text) + '"'
+    return '"' + go_quote_body(text, raw_bytes=True) + '"'
 
 
 def esc_non_print(text: str) -> str:
@@ -178,7 +151,7 @@ def esc_non_print(text: str) -> str:
     if "\\" not in text and all(ch == " " or (ch.isprintable() and not 0xDC80 <= ord(ch) <= 0xDCFF)
                                 for ch in text):
         return text
-    return _go_quote_body(text).replace('\\"', '"')
+    return go_quote_body(text, raw_bytes=True).replace('\\"', '"')
 
 
 def humanize_bytes(size: int) -> str:
@@ -490,7 +463,7 @@ def _stdin_binary(out: _Output) -> BinaryIO:
     """go-ipfs-cmds ``maybeWrapStdin``: a terminal gets the "Reading from" hint first."""
     stream = sys.stdin
     if stream is None:
-        raise CommandError(ERR_EXPECTED_FILE)
+        raise CommandError(ERR_NO_FILE_ARG)
     if _stdin_is_tty():
         out.err(MSG_STDIN + "\n")
     return getattr(stream, "buffer", stream)
@@ -556,6 +529,16 @@ def _file_args(ctx: _Context, paths: Sequence[str], *, arg_name: str, recursive_
     return [entry for _, entry in entries]
 
 
+def _read_file(entry: Entry) -> bytes:
+    """The whole content of a file argument (a ``files.File``), closed after."""
+    assert isinstance(entry, File)
+    reader = entry.open()
+    try:
+        return reader.read()
+    finally:
+        reader.close()
+
+
 def _walk_files(entries: Iterable[Entry]) -> Iterator[File]:
     for entry in entries:
         if isinstance(entry, Directory):
@@ -590,7 +573,7 @@ def cmd_add(ctx: _Context) -> int:
                          hidden=bool(a.hidden), dereference=bool(a.dereference_symlinks),
                          stdin_name=a.stdin_name or "")
     if not entries:
-        raise CommandError(ERR_EXPECTED_FILE)
+        raise CommandError(ERR_NO_FILE_ARG)
     enc = ctx.encoder()
     options = {name: getattr(a, name) for name in (
         "chunker", "trickle", "raw_leaves", "cid_version", "hash", "inline", "inline_limit",
@@ -666,10 +649,10 @@ def cmd_cat(ctx: _Context) -> int:
     a = ctx.args
     offset = a.offset or 0
     if offset < 0:
-        raise IPFSError("cannot specify negative offset")
+        raise IPFSError(ERR_NEGATIVE_OFFSET)
     length = a.length
     if length is not None and length < 0:
-        raise IPFSError("cannot specify negative length")
+        raise IPFSError(ERR_NEGATIVE_LENGTH)
     paths = _string_args(a.ipfs_path, "ipfs-path")
     if length == 0:
         return 0
@@ -1005,17 +988,12 @@ def cmd_block_put(ctx: _Context) -> int:
     mhtype = a.mhtype or "sha2-256"
     _check_mhtype(mhtype)
     if a.format and a.cid_codec and a.cid_codec != "raw":
-        raise IPFSError('unable to use "format" (deprecated) and a custom "cid-codec" at the same time')
+        raise IPFSError(ERR_FORMAT_AND_CID_CODEC)
     entries = _file_args(ctx, a.data, arg_name="data", recursive_arg=False, recursive=False)
     enc = ctx.block_encoder()
     node = ctx.node()
     for entry in entries:
-        assert isinstance(entry, File)
-        reader = entry.open()
-        try:
-            data = reader.read()
-        finally:
-            reader.close()
+        data = _read_file(entry)
         cid = node.block_put(data, format=a.format or None, cid_codec=a.cid_codec or None,
                              mhtype=mhtype, mhlen=a.mhlen if a.mhlen is not None else -1,
                              pin=bool(a.pin))
@@ -1059,11 +1037,16 @@ def cmd_block_rm(ctx: _Context) -> int:
 # --- pin ------------------------------------------------------------------------------------
 
 
-def cmd_pin_add(ctx: _Context) -> int:
+def _pin_args(ctx: _Context) -> tuple[list[str], CidEncoder, bool]:
+    """pin.go ``addPinCmd`` / ``rmPinCmd``: the paths, the output encoder and ``--recursive``
+    (default true)."""
     a = ctx.args
     paths = _string_args(a.ipfs_path, "ipfs-path")
-    enc = ctx.encoder()
-    recursive = a.recursive if a.recursive is not None else True
+    return paths, ctx.encoder(), a.recursive if a.recursive is not None else True
+
+
+def cmd_pin_add(ctx: _Context) -> int:
+    paths, enc, recursive = _pin_args(ctx)
     cids = ctx.node().pin_add(*paths, recursive=recursive)
     kind = "recursively" if recursive else "directly"
     for cid in cids:
@@ -1072,10 +1055,7 @@ def cmd_pin_add(ctx: _Context) -> int:
 
 
 def cmd_pin_rm(ctx: _Context) -> int:
-    a = ctx.args
-    paths = _string_args(a.ipfs_path, "ipfs-path")
-    enc = ctx.encoder()
-    recursive = a.recursive if a.recursive is not None else True
+    paths, enc, recursive = _pin_args(ctx)
     for cid in ctx.node().pin_rm(*paths, recursive=recursive):
         ctx.out.line(f"unpinned {enc.encode(cid)}")
     return 0
@@ -1112,7 +1092,7 @@ def cmd_pin_verify(ctx: _Context) -> int:
     """pin.go ``verifyPinCmd`` and ``PinVerifyRes.Format``."""
     a = ctx.args
     if a.verbose and a.quiet:
-        raise IPFSError(ERR_VERIFY_FLAGS)
+        raise IPFSError(ERR_PIN_VERIFY_VERBOSE_QUIET)
     enc = ctx.encoder()
     for root, bad in ctx.node().pin_verify():
         if bad:
@@ -1285,12 +1265,7 @@ def cmd_dag_put(ctx: _Context) -> int:
     enc = ctx.encoder()
     put = _dag_method(ctx.node(), "dag_put")
     for entry in entries:
-        assert isinstance(entry, File)
-        reader = entry.open()
-        try:
-            data = reader.read()
-        finally:
-            reader.close()
+        data = _read_file(entry)
         kwargs = {"store_codec": a.store_codec or "dag-cbor", "input_codec": a.input_codec or "dag-json",
                   "pin": bool(a.pin)}
         if a.hash:

@@ -97,7 +97,8 @@ from . import api_faults, inspection, network
 from .errors import ERR_UNEXPECTED_EOF, IPFSError, RetrievalTruncated
 from .gateway import Gateway
 from .multiaddr import Multiaddr, MultiaddrError
-from .rpc.dispatcher import Dispatcher
+from .rpc.dispatcher import ERR_METHOD, ERR_NOT_FOUND, Dispatcher
+from .rpc.multipart import ERR_BODY_TOO_LARGE
 from .rpc.wire import Request, Response, text_response
 from .versions import KuboVersion
 
@@ -115,8 +116,6 @@ FAULTS_CONTROL = CONTROL_PREFIX + "faults"
 #: kubo core/corehttp/commands.go ``withAuthSecrets``
 ERR_ACCESS_DENIED = ("Kubo RPC Access Denied: Please provide a valid authorization token as defined "
                      "in the API.Authorizations configuration.")
-#: Go net/http ``MaxBytesReader``
-ERR_BODY_TOO_LARGE = "http: request body too large"
 MSG_SHUTDOWN = ("Received interrupt signal, shutting down...",
                 "(Hit ctrl-c again to force-shutdown the daemon.)")
 
@@ -756,7 +755,7 @@ class Daemon:
         if path == "/webui" or path.startswith("/webui/"):
             return _webui_file(path)
         if not path.startswith(("/api/v0/", CONTROL_PREFIX)):
-            return await self._send(request, text_response(404, "404 page not found"))
+            return await self._send(request, text_response(404, ERR_NOT_FOUND))
         if not self._authorized(request):
             return await self._send(request, text_response(403, ERR_ACCESS_DENIED))
         if path == FAULTS_CONTROL:
@@ -822,7 +821,7 @@ class Daemon:
         answers the state after it, or 400 with ``{"Message": ...}`` and nothing changed."""
         method = request.method.upper()
         if method not in ("GET", "POST", "DELETE"):
-            return await self._send(request, text_response(405, "405 - Method Not Allowed",
+            return await self._send(request, text_response(405, ERR_METHOD,
                                                            {"Allow": "GET, POST, DELETE"}))
         body = await request.read() if method == "POST" else b""
 
@@ -847,9 +846,9 @@ class Daemon:
         action = path[len(CONTROL_PREFIX):]
         allowed = ("GET", "POST") if action == "requests" else ("POST",)
         if action not in ("reset", "requests", "snapshot", "restore"):
-            return text_response(404, "404 page not found")
+            return text_response(404, ERR_NOT_FOUND)
         if method.upper() not in allowed:
-            return text_response(405, "405 - Method Not Allowed", {"Allow": ", ".join(allowed)})
+            return text_response(405, ERR_METHOD, {"Allow": ", ".join(allowed)})
         try:
             if action == "requests":
                 return _json(200, [dataclasses.asdict(r) for r in inspection.of(self.node).requests])
@@ -883,7 +882,7 @@ class Daemon:
         from . import state, webui
         method = _STATE_CONTROL[CONTROL_PREFIX + action]
         if request.method.upper() != method:
-            return await self._send(request, text_response(405, "405 - Method Not Allowed", {"Allow": method}))
+            return await self._send(request, text_response(405, ERR_METHOD, {"Allow": method}))
         body = await request.read() if action == "import" else b""
 
         def produce() -> Response:
@@ -933,7 +932,7 @@ def _webui_file(path: str) -> Any:
     name = path[len("/webui/"):] if path.startswith("/webui/") else ""
     name = name or "index.html"
     if name not in webui.FILES:
-        return web.Response(status=404, text="404 page not found\n")
+        return web.Response(status=404, text=ERR_NOT_FOUND + "\n")
     return web.Response(status=200, body=webui.asset(name), content_type=webui.FILES[name],
                         charset="utf-8", headers={"Cache-Control": "no-cache"})
 

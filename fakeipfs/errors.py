@@ -139,25 +139,38 @@ def err_invalid_pin_type(kind: str) -> str:
 # counterpart: Go accepts that input, but it cannot be represented in fakeipfs' value model.
 
 
-def _go_quote(text: str) -> str:
-    """Go's ``strconv.Quote`` (``%q``): printable runes kept, the rest escaped."""
-    out = ['"']
+_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
+
+
+def go_quote_body(text: str, *, ascii_only: bool = False, raw_bytes: bool = False) -> str:
+    """The inside of Go's ``strconv.Quote`` (``%q``): printable runes kept, the rest escaped.
+
+    ``ascii_only`` is ``%+q`` (``strconv.QuoteToASCII``: every non-ASCII rune escaped);
+    ``raw_bytes`` prints bytes smuggled in as ``surrogateescape`` surrogates as ``\\xNN``, as Go
+    prints the invalid UTF-8 bytes of a string."""
+    out = []
     for ch in text:
         code = ord(ch)
         if ch in '"\\':
             out.append("\\" + ch)
-        elif ch in "\a\b\f\n\r\t\v":
-            out.append({"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}[ch])
-        elif ch == " " or ch.isprintable():
+        elif (0x20 <= code < 0x7F) if ascii_only else (ch == " " or ch.isprintable()):
             out.append(ch)
+        elif ch in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[ch])
+        elif raw_bytes and 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02x}")
         elif code < 0x80:
             out.append(f"\\x{code:02x}")
         elif code < 0x10000:
             out.append(f"\\u{code:04x}")
         else:
             out.append(f"\\U{code:08x}")
-    out.append('"')
     return "".join(out)
+
+
+def _go_quote(text: str) -> str:
+    """Go's ``strconv.Quote`` (``%q``)."""
+    return '"' + go_quote_body(text) + '"'
 
 
 # Go's io package, as the decoders return it unwrapped
@@ -773,3 +786,19 @@ ERR_GATEWAY_RETRIEVAL_TIMEOUT_WRITE = "gateway: retrieval timeout"
 class RetrievalTruncated(IPFSError):
     """A gateway response cut by ``Gateway.RetrievalTimeout`` after its headers went out: boxo
     writes :data:`GATEWAY_TRUNCATION_MESSAGE`, hijacks the connection and resets it."""
+
+
+# boxo ipld/unixfs/hamt (hamt.go, util.go), io/directory.go and go-bitfield, as
+# fakeipfs/unixfs/hamt.py raises them (ERR_NOT_PROTOBUF, go-merkledag's, is above)
+ERR_TOO_DEEP = "sharded directory too deep"
+ERR_NOT_SHARD = "node was not a dir shard"
+ERR_HASH_TYPE = "only murmur3 supported as hash function"
+ERR_POWER_OF_TWO = "hamt size should be a power of two"
+ERR_INVALID_FANOUT = "HAMT fanout must be a positive power of 2 and multiple of 8"
+ERR_BITFIELD_SIZE = "bitfield size must be a multiple of 8"
+ERR_BITFIELD_TOO_SMALL = "Bitfield too small"
+
+
+def err_hamt_width(fanout: int, limit: int) -> str:
+    """hamt.go ``NewShard``/``NewHamtFromDag``: a fanout above ``maximumHamtWidth``."""
+    return f"hamt width ({fanout}) exceed maximum allowed ({limit})"

@@ -252,11 +252,6 @@ class Scheduler:
         with self._cond:
             return self._cond.wait_for(lambda: not self._heap and not self._busy, timeout)
 
-    def cancel_all(self) -> None:
-        with self._cond:
-            self._heap.clear()
-            self._cond.notify_all()
-
 
 class _Hold:
     def __init__(self, scheduler: Scheduler) -> None:

@@ -51,7 +51,7 @@ from multiformats import CID
 
 from . import path as paths
 from .errors import (ERR_GATEWAY_RETRIEVAL_TIMEOUT, ERR_GATEWAY_RETRIEVAL_TIMEOUT_WRITE,
-                     GATEWAY_TRUNCATION_MESSAGE, IPFSError, NotFound, RetrievalTruncated)
+                     GATEWAY_TRUNCATION_MESSAGE, IPFSError, NotFound, RetrievalTruncated, go_quote_body)
 from .rpc.wire import Response, stream_bytes
 
 IMMUTABLE_CACHE_CONTROL = "public, max-age=29030400, immutable"
@@ -189,23 +189,7 @@ def _escape_path(text: str) -> str:
 
 def debug_str(text: str) -> str:
     """boxo ``debugStr``: Go ``%+q`` without the quotes (non-ASCII as ``\\u`` escapes)."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif 0x20 <= code < 0x7F:
-            out.append(ch)
-        elif ch in "\a\b\f\n\r\t\v":
-            out.append({"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
-                        "\t": "\\t", "\v": "\\v"}[ch])
-        elif code < 0x20 or code == 0x7F:
-            out.append(f"\\x{code:02x}")
-        elif code < 0x10000:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    return "".join(out)
+    return go_quote_body(text, ascii_only=True)
 
 
 _M64 = (1 << 64) - 1

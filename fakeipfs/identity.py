@@ -29,11 +29,12 @@ from typing import Any, Iterator, Optional, Union
 import base58
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
-from multiformats import CID, multibase
+from multiformats import CID, multibase, varint
 
 from . import versions
-from .errors import (ERR_BAD_KEY_TYPE, ERR_INVALID_MULTIHASH, InvalidArgument, err_rsa_key_too_small,
-                     err_ed25519_private_key_size, err_unrecognized_key_type)
+from .errors import (ERR_BAD_KEY_TYPE, ERR_CID_TOO_SHORT, ERR_INVALID_MULTIHASH, ERR_MULTIBASE_UNSUPPORTED,
+                     ERR_UNEXPECTED_EOF, InvalidArgument, err_ed25519_private_key_size, err_rsa_key_too_small,
+                     err_unrecognized_key_type)
 
 # crypto.pb KeyType
 RSA, ED25519 = 0, 1
@@ -50,23 +51,11 @@ Seed = Union[bytes, str, int]
 
 # --- protobuf ---------------------------------------------------------------------------------
 
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
 def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
     value = shift = 0
     while True:
         if pos >= len(data) or shift > 63:
-            raise ValueError("unexpected EOF")
+            raise ValueError(ERR_UNEXPECTED_EOF)
         byte = data[pos]
         pos += 1
         value |= (byte & 0x7F) << shift
@@ -78,7 +67,7 @@ def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
 def marshal_key(key_type: int, data: bytes) -> bytes:
     """``crypto.pb`` ``PublicKey`` / ``PrivateKey``: ``Type`` (field 1, always written: proto2
     ``required``) and ``Data`` (field 2)."""
-    return b"\x08" + _varint(key_type) + b"\x12" + _varint(len(data)) + data
+    return b"\x08" + varint.encode(key_type) + b"\x12" + varint.encode(len(data)) + data
 
 
 def unmarshal_key(blob: bytes) -> tuple[int, bytes]:
@@ -97,7 +86,7 @@ def unmarshal_key(blob: bytes) -> tuple[int, bytes]:
             elif wire == 2:
                 length, pos = _read_varint(blob, pos)
                 if pos + length > len(blob):
-                    raise ValueError("unexpected EOF")
+                    raise ValueError(ERR_UNEXPECTED_EOF)
                 if field == 2:
                     data = blob[pos:pos + length]
                 pos += length
@@ -285,7 +274,7 @@ class PeerID:
     def from_public_key(cls, public_key: bytes) -> "PeerID":
         """``peer.IDFromPublicKey`` of a marshalled public key."""
         if len(public_key) <= MAX_INLINE_KEY_LENGTH:
-            return cls(bytes([_IDENTITY]) + _varint(len(public_key)) + public_key)
+            return cls(bytes([_IDENTITY]) + varint.encode(len(public_key)) + public_key)
         return cls(bytes([_SHA2_256, 32]) + hashlib.sha256(public_key).digest())
 
     @classmethod
@@ -352,8 +341,8 @@ def _is_multihash(raw: bytes) -> bool:
 def _cid_error(text: str, exc: Exception) -> str:
     """go-cid ``Decode`` errors for strings that are no CID."""
     if len(text) < 2:
-        return "cid too short"
-    return "selected encoding not supported" if "multibase" in str(exc).lower() else f"invalid cid: {exc}"
+        return ERR_CID_TOO_SHORT
+    return ERR_MULTIBASE_UNSUPPORTED if "multibase" in str(exc).lower() else f"invalid cid: {exc}"
 
 
 # --- a node's identity ------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional, Union
 
+from ._attach import attached
+
 if TYPE_CHECKING:
     from .pubsub import Message, PubSub
 
@@ -74,16 +76,9 @@ class RequestLog:
             self._records.clear()
 
 
-_LOCK = threading.Lock()
-
-
 def of(node: Any) -> RequestLog:
     """The node's request log, made on first use."""
-    with _LOCK:
-        found = node.__dict__.get("_inspect")
-        if found is None:
-            found = node.__dict__["_inspect"] = RequestLog()
-    return found
+    return attached(node, "_inspect", lambda: RequestLog())
 
 
 # --- assertions ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from typing import Any, Optional
 from multiformats import CID
 
 from . import errors, keystore
+from ._attach import attached
 from .durations import parse_duration
 from .errors import IPFSError, InvalidArgument, err_not_implemented
 from .identity import PeerID
@@ -203,13 +204,6 @@ def _libp2p_key_hint(key: str, error: str) -> Optional[str]:
     return CID("base32", 1, "libp2p-key", cid.digest).encode("base32")
 
 
-_LOCK = threading.Lock()
-
-
 def of(node: Any) -> NameSystem:
     """The node's name system, made on first use."""
-    with _LOCK:
-        found = node.__dict__.get("_ipns")
-        if found is None:
-            found = node.__dict__["_ipns"] = NameSystem(node)
-    return found
+    return attached(node, "_ipns", lambda: NameSystem(node))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from . import errors, identity, versions
+from ._attach import attached
 from .errors import InvalidArgument, IPFSError
 from .identity import PeerID, PrivateKey
 
@@ -121,6 +122,13 @@ class Keystore:
             stored = sorted(self._keys.items())
         return [self.self_key()] + [Key(name, key.peer_id()) for name, key in stored]
 
+    def _named(self, name: str) -> PrivateKey:
+        """The key ``rename``/``remove`` act on: any failure of ``Get`` is ``no key named <name>``."""
+        try:
+            return self.get(name)
+        except IPFSError:
+            raise KeystoreError(errors.err_no_key_named(name)) from None
+
     def rename(self, old: str, new: str, force: bool = False) -> tuple[Key, bool]:
         """``KeyAPI.Rename``: the renamed key and whether a key called ``new`` was overwritten."""
         if old == SELF:
@@ -128,10 +136,7 @@ class Keystore:
         if new == SELF:
             raise KeystoreError(errors.ERR_KEY_OVERWRITE_SELF)
         with self._lock:
-            try:
-                key = self.get(old)
-            except IPFSError:
-                raise KeystoreError(errors.err_no_key_named(old)) from None
+            key = self._named(old)
             if new == old:
                 return Key(old, key.peer_id()), False
             overwrite = force and self.has(new)
@@ -146,10 +151,7 @@ class Keystore:
         if name == SELF:
             raise KeystoreError(errors.ERR_KEY_REMOVE_SELF)
         with self._lock:
-            try:
-                key = self.get(name)
-            except IPFSError:
-                raise KeystoreError(errors.err_no_key_named(name)) from None
+            key = self._named(name)
             self.delete(name)
         return Key("", key.peer_id())
 
@@ -212,13 +214,6 @@ def _decode_name(filename: str) -> Optional[str]:
         return None
 
 
-_LOCK = threading.Lock()
-
-
 def of(node: Any) -> Keystore:
     """The node's keystore, made on first use."""
-    with _LOCK:
-        found = node.__dict__.get("_keystore")
-        if found is None:
-            found = node.__dict__["_keystore"] = Keystore(node)
-    return found
+    return attached(node, "_keystore", lambda: Keystore(node))

@@ -46,9 +46,11 @@ from typing import Any, BinaryIO, Callable, Iterator, Optional, Union
 from multiformats import CID
 
 from . import errors
+from ._attach import attached
 from .codecs import dagpb, unixfs_pb
 from .codecs.unixfs_pb import DataType, FSData
 from .errors import DecodeError, InvalidArgument, IPFSError, NotFound
+from .path import go_clean
 from .hashing import DAG_PB, RAW, CidBuilder, get_hasher
 from .unixfs import directory, exporter, hamt
 from .unixfs.dagbuilder import Built, go_file_size, prefix_builder
@@ -75,26 +77,6 @@ class NotExist(NotFound):
 
 
 # --- Go's path package, as files.go uses it ---------------------------------------------------
-
-def go_clean(path: str) -> str:
-    """Go ``path.Clean``."""
-    rooted = path.startswith("/")
-    out: list[str] = []
-    for part in path.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if out and out[-1] != "..":
-                out.pop()
-            elif not rooted:
-                out.append("..")
-            continue
-        out.append(part)
-    cleaned = "/".join(out)
-    if rooted:
-        return "/" + cleaned
-    return cleaned or "."
-
 
 def go_split(path: str) -> tuple[str, str]:
     """Go ``path.Split``: everything up to and including the last ``/``, and the rest."""
@@ -805,11 +787,4 @@ def of(node: Any) -> MFS:
     """The node's MFS, created (its root loaded, or the empty root stored) on first use;
     :class:`~fakeipfs.Node` uses it first when it is made, as kubo's ``Files`` runs when the
     node is built."""
-    mfs = node.__dict__.get("_mfs")
-    if mfs is None:
-        with _ATTACH_LOCK:
-            mfs = node.__dict__.setdefault("_mfs", MFS(node))
-    return mfs
-
-
-_ATTACH_LOCK = threading.Lock()
+    return attached(node, "_mfs", lambda: MFS(node))

@@ -245,7 +245,7 @@ class Node(DagCommands, ObjectCommands):
         ``hidden``, ``preserve_mode``...). Returns the events ``ipfs add`` prints, the root last.
         """
         if not sources:
-            raise InvalidArgument("expected a file argument")
+            raise InvalidArgument(errors.ERR_NO_FILE_ARG)
         options.setdefault("kubo_version", str(self.kubo_version))
         opts = AddOptions(**options)
         settings = opts.resolve()

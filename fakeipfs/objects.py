@@ -17,10 +17,9 @@ from typing import Optional
 from multiformats import CID
 
 from .codecs import dagpb
-from .errors import DecodeError, InvalidArgument, IPFSError
+from .errors import ERR_NOT_PROTOBUF, DecodeError, InvalidArgument, IPFSError
 from .hashing import DAG_PB, CidBuilder
 
-ERR_NOT_PROTOBUF = "expected protobuf dag node"  # go-merkledag ErrNotProtobuf
 ERR_LINK_NOT_FOUND = "no link by that name"  # go-merkledag ErrLinkNotFound
 ERR_DATA_ENCODING = "unknown data field encoding"  # kubo core/commands/object/object.go
 ERR_OBJECT_ENCODING = "unknown object encoding"  # kubo core/coreapi/object.go

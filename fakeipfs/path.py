@@ -17,8 +17,8 @@ from typing import Callable
 
 from multiformats import CID, multibase
 
-from .errors import (ERR_HEX_ODD_LENGTH, InvalidArgument, NotFound, _go_quote, err_hex_invalid_byte,
-                     err_invalid_path, err_no_link)
+from .errors import (ERR_CID_TOO_SHORT, ERR_HEX_ODD_LENGTH, ERR_MULTIBASE_UNSUPPORTED, InvalidArgument, NotFound,
+                     _go_quote, err_hex_invalid_byte, err_invalid_path, err_no_link)
 from .versions import (KuboVersion, boxo_path_parsing, go_cid_wraps_invalid_cid,
                        go_path_invalid_ipfs_path, go_path_lowercase_cidv0_hint, path_uris)
 
@@ -42,12 +42,12 @@ def _cid_or_reason(text: str) -> "CID | str":
     """go-cid ``Decode``: the CID, or why not, unwrapped (``cid too short``, ``selected encoding
     not supported``, ...)."""
     if len(text) < 2:
-        return "cid too short"
+        return ERR_CID_TOO_SHORT
     if not (len(text) == 46 and text.startswith("Qm")):
         try:
             multibase.from_str(text)
         except Exception:
-            return "selected encoding not supported"
+            return ERR_MULTIBASE_UNSUPPORTED
         if text[0] in "fF":
             bad_hex = _go_hex_error(text[1:])
             if bad_hex is not None:
@@ -78,7 +78,7 @@ def _decode_cid(text: str) -> CID:
     return cid
 
 
-def _go_clean(text: str) -> str:
+def go_clean(text: str) -> str:
     """Go's ``path.Clean``: one slash between elements, no ``.``, each ``..`` eating the element
     before it (and dropped at the root); ``"."`` for an empty result that is not rooted."""
     rooted = text.startswith("/")
@@ -99,7 +99,7 @@ def _go_clean(text: str) -> str:
 
 def _segments(text: str) -> list[str]:
     """boxo path/path.go ``StringToSegments``: ``gopath.Clean``, then no empty segments."""
-    cleaned = _go_clean(text)
+    cleaned = go_clean(text)
     if cleaned == ".":
         return []
     cleaned = cleaned.strip("/")

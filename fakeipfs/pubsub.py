@@ -51,6 +51,7 @@ from typing import Any, Callable, Iterator, Optional, Protocol
 from multiformats import multibase
 
 from . import inspection
+from ._attach import attached
 from .errors import ERR_PUBSUB_NOT_ENABLED, ERR_PUBSUB_NOT_ENABLED_V0_17, IPFSError
 from .faults import NodeCrashed
 from .versions import KuboVersion
@@ -513,21 +514,15 @@ class PubSub:
             self._peer_id = None
 
 
-_OF_LOCK = threading.Lock()
-
-
 def of(node: Any) -> PubSub:
     """The node's pubsub, created on first use with the node's publication log watching it
     (:func:`fakeipfs.inspection.log_publications`), so every publication is logged."""
-    found = node.__dict__.get("_pubsub")
-    if found is None:
-        with _OF_LOCK:
-            found = node.__dict__.get("_pubsub")
-            if found is None:
-                found = PubSub(node)
-                inspection.log_publications(found)
-                node.__dict__["_pubsub"] = found
-    return found
+    return attached(node, "_pubsub", lambda: _logged(PubSub(node)))
+
+
+def _logged(ps: PubSub) -> PubSub:
+    inspection.log_publications(ps)
+    return ps
 
 
 def _peer_id(node: Any) -> str:

@@ -111,12 +111,6 @@ class KuboVersion:
         return self >= V0_40
 
     @property
-    def add_empty_dirs_option(self) -> bool:
-        """``--empty-dirs`` exists from 0.40 (docs/changelogs/v0.40.md); before, empty directories
-        were always included, which is also the option's default."""
-        return self >= V0_40
-
-    @property
     def pubsub_sub_ack(self) -> bool:
         """``pubsub sub`` first sends an empty ``{}`` message to flush the headers, up to 0.4.13
         (core/commands/pubsub.go ``out <- floodsub.Message{}``); 0.4.14 flushes instead

@@ -10,13 +10,12 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from ..cidutil import format_cid
-from ..errors import InvalidArgument, IPFSError
+from ..errors import ERR_NO_FILE_ARG, InvalidArgument, IPFSError
 from ..unixfs.files import Listing
 from ..unixfs.importer import AddEvent
 from .commands import INT, INT64, STRING, STRINGS, UINT, Arg, Call, command, opt
 from .wire import Response, channel_response
 
-ERR_NO_FILES = "expected a file argument"  # add.go "if added == 0"
 
 
 @command("add", args=(Arg("path", file=True, variadic=True),), options=(
@@ -33,7 +32,7 @@ ERR_NO_FILES = "expected a file argument"  # add.go "if added == 0"
 def add(call: Call) -> Response:
     files = call.files or []
     if not files:
-        raise InvalidArgument(ERR_NO_FILES)
+        raise InvalidArgument(ERR_NO_FILE_ARG)  # add.go "if added == 0"
     options = dict(
         chunker=call.option("chunker"), trickle=call.option("trickle", False),
         raw_leaves=call.option("raw-leaves"), cid_version=call.option("cid-version"),

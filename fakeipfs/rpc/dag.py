@@ -24,6 +24,7 @@ from ..errors import (ERR_DAG_IMPORT_NOT_FILE, ERR_DAG_PUT_NOT_FILE, ERR_DAG_STA
                       IPFSError, InvalidArgument, err_dag_traversal,
                       err_export_root, err_not_a_multihash_name, err_unknown_multicodec,
                       err_unpinned_roots)
+from ..config import sorted_json
 from ..path import _decode_cid
 from ..versions import (cid_base_upgrades_everywhere, dag_codec_options, dag_export_paths,
                         dag_stat_summary)
@@ -68,15 +69,6 @@ def dag_put(call: Call) -> Response:
     return emit(results())
 
 
-def _go_map_order(value: object) -> object:
-    """Go ``encoding/json`` writes a map's keys sorted."""
-    if isinstance(value, dict):
-        return {k: _go_map_order(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [_go_map_order(v) for v in value]
-    return value
-
-
 @command("dag/get", args=(Arg("ref", stdin=True),), options=(opt("output-codec", kind=STRING),))
 def dag_get(call: Call) -> Response:
     """Before 0.10 one JSON value: a dag-pb node as go-merkledag ``ProtoNode.MarshalJSON``
@@ -91,7 +83,7 @@ def dag_get(call: Call) -> Response:
     value = json.loads(node.dag_get(path))
     cid, rest = node.dag_resolve(path)
     if cid.codec.code != dagmod.DAG_PB or rest:
-        value = _go_map_order(value)
+        value = sorted_json(value)
     return single_response(value)
 
 

@@ -20,7 +20,6 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any, Iterator, Optional, Union
 
-from .. import errors as kubo_errors
 from .. import inspection, network
 from ..durations import parse_duration
 from ..errors import IPFSError
@@ -281,7 +280,3 @@ class Dispatcher:
 
     def _allow(self) -> str:
         return "OPTIONS, POST, HEAD, GET" if self.allow_get else "OPTIONS, POST"
-
-
-def not_implemented(path: str) -> str:
-    return kubo_errors.err_not_implemented(path)

@@ -62,7 +62,8 @@ import unicodedata
 from typing import BinaryIO, Callable, Iterable, Iterator, Optional, Union
 from urllib.parse import unquote_to_bytes
 
-from ..errors import InvalidArgument
+from ..errors import ERR_EOF, ERR_UNEXPECTED_EOF, InvalidArgument
+from ..path import go_clean
 from ..unixfs.files import Directory, Entry, File, Mtime, Symlink
 
 __all__ = [
@@ -127,8 +128,8 @@ class _Err:
         return f"_Err({self.msg!r})"
 
 
-EOF = _Err("EOF")  # io.EOF
-UNEXPECTED_EOF = _Err("unexpected EOF")  # io.ErrUnexpectedEOF
+EOF = _Err(ERR_EOF)  # io.EOF
+UNEXPECTED_EOF = _Err(ERR_UNEXPECTED_EOF)  # io.ErrUnexpectedEOF
 _BUFFER_FULL = _Err("bufio: buffer full")  # bufio.ErrBufferFull
 _TEXTPROTO_TOO_LARGE = _Err("message too large")  # net/textproto errMessageTooLarge
 _MULTIPART_TOO_LARGE = _Err("multipart: message too large")  # mime/multipart ErrMessageTooLarge
@@ -285,27 +286,6 @@ def _parse_query(query: str) -> Optional[dict[str, list[str]]]:
             continue
         values.setdefault(k, []).append(v)
     return None if failed else values
-
-
-def _go_clean(path: str) -> str:
-    """``path.Clean``."""
-    if path == "":
-        return "."
-    rooted = path.startswith("/")
-    parts: list[str] = []
-    for seg in path.split("/"):
-        if seg in ("", "."):
-            continue
-        if seg == "..":
-            if parts and parts[-1] != "..":
-                parts.pop()
-            elif not rooted:
-                parts.append("..")
-            continue
-        parts.append(seg)
-    if rooted:
-        return "/" + "/".join(parts)
-    return "/".join(parts) or "."
 
 
 def _go_join(a: str, b: str) -> str:
@@ -1024,7 +1004,7 @@ def _file_name(header: dict[str, list[bytes]]) -> str:
         raw = _query_unescape(raw)
     except ValueError:
         pass  # kept as sent, "+" included
-    return _go_clean("/" + _go_str(raw))
+    return go_clean("/" + _go_str(raw))
 
 
 def _form_name(header: dict[str, list[bytes]]) -> str:

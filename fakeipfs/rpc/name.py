@@ -27,12 +27,8 @@ def publish(call: Call) -> Response:
     return single_response({"Name": peer.format(base), "Value": path})
 
 
-@command("name/resolve", args=(Arg("name", required=False),), options=(
-    opt("recursive", "r", default=True), opt("nocache", "n"), opt("dht-record-count", "dhtrc", kind=UINT),
-    opt("dht-timeout", "dhtt", kind=STRING), opt("stream", "s")))
-def resolve(call: Call) -> Response:
-    name = call.args[0] if call.args else identity.of(call.node).peer_id
-    recursive = call.option("recursive", True)
+def check_dht_timeout(call: Call) -> None:
+    """kubo name/ipns.go and resolve.go: ``--dht-timeout`` must be a Go duration, not negative."""
     if call.has("dht-timeout"):
         try:
             timeout = parse_duration(call.options["dht-timeout"])
@@ -40,6 +36,15 @@ def resolve(call: Call) -> Response:
             raise InvalidArgument(str(exc)) from None
         if timeout < 0:
             raise InvalidArgument(errors.ERR_DHT_TIMEOUT_NEGATIVE)
+
+
+@command("name/resolve", args=(Arg("name", required=False),), options=(
+    opt("recursive", "r", default=True), opt("nocache", "n"), opt("dht-record-count", "dhtrc", kind=UINT),
+    opt("dht-timeout", "dhtt", kind=STRING), opt("stream", "s")))
+def resolve(call: Call) -> Response:
+    name = call.args[0] if call.args else identity.of(call.node).peer_id
+    recursive = call.option("recursive", True)
+    check_dht_timeout(call)
     try:
         path = ipns.of(call.node).resolve(name, recursive=recursive)
     except ipns.RecursionLimit as exc:

@@ -9,11 +9,10 @@ its ``/ipfs/`` path and on through the DAG.
 from __future__ import annotations
 
 from .. import ipns
-from ..durations import parse_duration
-from ..errors import ERR_DHT_TIMEOUT_NEGATIVE, InvalidArgument
 from ..path import parse
 from ..cidutil import encoder_from_path
 from ._cmdenv import cid_encoder
+from .name import check_dht_timeout
 from .commands import INT, STRING, Arg, Call, command, opt
 from .wire import Response, single_response
 
@@ -43,13 +42,7 @@ def resolve(call: Call) -> Response:
 def _ipns_step(call: Call, name: str) -> str:
     """``Name().Resolve`` with depth 1; reaching another ``/ipns/`` path is not an error
     (``ErrResolveRecursion``)."""
-    if call.has("dht-timeout"):
-        try:
-            timeout = parse_duration(call.options["dht-timeout"])
-        except ValueError as exc:
-            raise InvalidArgument(str(exc)) from None
-        if timeout < 0:
-            raise InvalidArgument(ERR_DHT_TIMEOUT_NEGATIVE)
+    check_dht_timeout(call)
     try:
         return ipns.of(call.node).resolve(name, recursive=False)
     except ipns.RecursionLimit as exc:

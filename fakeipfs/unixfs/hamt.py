@@ -41,7 +41,9 @@ from multiformats import CID
 from ..codecs import dagpb
 from ..codecs import unixfs_pb
 from ..codecs.unixfs_pb import HAMT_HASH_MURMUR3, DataType, FSData
-from ..errors import DecodeError, InvalidArgument, IPFSError
+from ..errors import (ERR_BITFIELD_SIZE, ERR_BITFIELD_TOO_SMALL, ERR_HASH_TYPE, ERR_INVALID_FANOUT,
+                      ERR_NOT_PROTOBUF, ERR_NOT_SHARD, ERR_POWER_OF_TWO, ERR_TOO_DEEP, DecodeError,
+                      InvalidArgument, IPFSError, err_hamt_width)
 from ..hashing import DAG_PB, CidBuilder
 from .dagbuilder import BlockSink, Built
 
@@ -53,21 +55,6 @@ MAX_FANOUT = 1 << 10
 HASH_MURMUR3 = HAMT_HASH_MURMUR3
 _HASH_BITS = 64
 _HASH_MASK = (1 << _HASH_BITS) - 1
-
-# boxo error texts (hamt.go, util.go, io/directory.go, merkledag/node.go, go-bitfield)
-ERR_TOO_DEEP = "sharded directory too deep"
-ERR_NOT_SHARD = "node was not a dir shard"
-ERR_HASH_TYPE = "only murmur3 supported as hash function"
-ERR_POWER_OF_TWO = "hamt size should be a power of two"
-ERR_INVALID_FANOUT = "HAMT fanout must be a positive power of 2 and multiple of 8"
-ERR_NOT_PROTOBUF = "expected protobuf dag node"
-ERR_BITFIELD_SIZE = "bitfield size must be a multiple of 8"
-ERR_BITFIELD_TOO_SMALL = "Bitfield too small"
-
-
-def _err_width(fanout: int) -> str:
-    return f"hamt width ({fanout}) exceed maximum allowed ({MAX_FANOUT})"
-
 
 def _name_bytes(name: str) -> bytes:
     return name.encode("utf-8", "surrogateescape")
@@ -117,7 +104,7 @@ def _check_build_fanout(fanout: int) -> int:
     if fanout <= 0 or fanout & (fanout - 1) or fanout & 7:
         raise InvalidArgument(f"{ERR_INVALID_FANOUT}: {fanout}")
     if fanout > MAX_FANOUT:
-        raise InvalidArgument(_err_width(fanout))
+        raise InvalidArgument(err_hamt_width(fanout, MAX_FANOUT))
     return _log2(fanout)
 
 
@@ -241,7 +228,7 @@ def _decode_shard(block: bytes) -> Shard:
     if fanout <= 0 or fanout & (fanout - 1):
         raise DecodeError(ERR_POWER_OF_TWO)
     if fanout > MAX_FANOUT:
-        raise DecodeError(_err_width(fanout))
+        raise DecodeError(err_hamt_width(fanout, MAX_FANOUT))
     if fanout % 8:
         raise DecodeError(ERR_BITFIELD_SIZE)
     data = fsdata.data or b""

@@ -22,16 +22,19 @@ def layout(db: DagBuilder) -> Built:
 
 def fill_trickle_rec(db: DagBuilder, node: FileNode, max_depth: int) -> Built:
     db.fill_node_layer(node)
-    depth = 1
-    while max_depth == -1 or depth < max_depth:
-        if db.done():
-            break
+    _fill_depths(db, node, 1, max_depth)
+    return node.commit()
+
+
+def _fill_depths(db: DagBuilder, node: FileNode, depth: int, max_depth: int = -1) -> None:
+    """The loop ``fillTrickleRec`` and ``Append`` share: ``depthRepeat`` subtrees of each depth
+    from ``depth`` on (below ``max_depth`` unless it is -1) until the data runs out."""
+    while (max_depth == -1 or depth < max_depth) and not db.done():
         repeat = 0
         while repeat < DEPTH_REPEAT and not db.done():
             node.add_child(fill_trickle_rec(db, FileNode(db), depth))
             repeat += 1
         depth += 1
-    return node.commit()
 
 
 def depth_info(node: FileNode, max_links: int) -> tuple[int, int]:
@@ -62,13 +65,7 @@ def append(db: DagBuilder, base: DagFileNode, get: Callable[[CID], bytes]) -> Bu
     _append_fill_last_child(db, base, depth - 1, repeat, get)
     if not db.done():
         depth += 1
-    i = depth
-    while not db.done():
-        j = 0
-        while j < DEPTH_REPEAT and not db.done():
-            base.add_child(fill_trickle_rec(db, FileNode(db), i))
-            j += 1
-        i += 1
+    _fill_depths(db, base, depth)
     return base.commit()
 
 
